@@ -1,2 +1,3 @@
 export * from './volume.ts';
 export * from './geometry.ts';
+export * from './resample.ts';
