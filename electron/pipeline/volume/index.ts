@@ -1,3 +1,4 @@
 export * from './volume.ts';
 export * from './geometry.ts';
 export * from './resample.ts';
+export * from './nifti.ts';
