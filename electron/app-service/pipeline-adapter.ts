@@ -1,0 +1,87 @@
+/**
+ * The one place where the service reaches the pipeline. The service speaks to this small
+ * interface; `realPipeline()` implements it with the pipeline's public entry points, loaded
+ * lazily so that a stage not built yet makes only its own channel fail (NOT_AVAILABLE), not
+ * the whole app.
+ */
+import { ServiceError } from './api-error.ts';
+import type { Approval, DeviceChoice, Rgb, RoiGeneration } from '../ipc/contract.ts';
+import type { LoadedSeries, ScanResult, SeriesInfo, StudyInfo } from '../pipeline/dicom/types.ts';
+import type { StageContext } from '../pipeline/stage.ts';
+import type { MaskVolume, Volume } from '../pipeline/volume/volume.ts';
+
+/** A structure as the pipeline hands it over or takes it for export. */
+export interface PipelineStructure {
+  readonly name: string;
+  readonly color: Rgb;
+  readonly interpretedType: string;
+  readonly mask: MaskVolume;
+}
+
+/** What the segment stage returns to the app. */
+export interface PipelineSegmentResult {
+  readonly structures: readonly PipelineStructure[];
+  readonly uncertainty: Volume | null;
+  readonly model: { readonly name: string; readonly version: string };
+  readonly device: string;
+  readonly warnings: readonly string[];
+  /** Model GTV vs expert contour, when the study holds one. */
+  readonly comparison: readonly { readonly structure: string; readonly dice: number; readonly hd95Mm: number }[];
+  readonly timings: Readonly<Record<string, number>>;
+}
+
+/** One structure to write into an RTSTRUCT. */
+export interface ExportStructure extends PipelineStructure {
+  readonly generation: RoiGeneration;
+  readonly model: { readonly name: string; readonly version: string } | null;
+  readonly approval: Approval | null;
+}
+
+/** The pipeline as the service uses it. */
+export interface PipelineAdapter {
+  scan(paths: readonly string[], ctx: StageContext): Promise<ScanResult>;
+  load(series: SeriesInfo, ctx: StageContext): Promise<LoadedSeries>;
+  /** Rasterise an RTSTRUCT's ROIs onto the planning grid. */
+  importStructures(
+    structureSetPath: string,
+    planning: Volume,
+    ctx: StageContext,
+  ): Promise<{ structures: readonly PipelineStructure[]; warnings: readonly string[] }>;
+  /** Contour the study's tumour (load, register, normalise, infer, contour). */
+  segment(
+    input: { study: StudyInfo; planning: SeriesInfo; modelCard?: string; device?: DeviceChoice },
+    ctx: StageContext,
+  ): Promise<PipelineSegmentResult>;
+  /** Write an RTSTRUCT (atomically, never overwriting) into `folder`; returns what was written. */
+  exportRtstruct(
+    input: { study: StudyInfo; planning: SeriesInfo; planningVolume: Volume; structures: readonly ExportStructure[]; folder: string },
+    ctx: StageContext,
+  ): Promise<{ path: string; sopInstanceUID: string; seriesDescription: string }>;
+}
+
+/** The real pipeline (ingest now; segment, RTSTRUCT import/export wired as they land). */
+export function realPipeline(): PipelineAdapter {
+  return {
+    async scan(paths, ctx) {
+      const { scanPaths } = await import('../pipeline/dicom/index.ts');
+      return scanPaths(paths, ctx);
+    },
+    async load(series, ctx) {
+      const { loadSeries } = await import('../pipeline/dicom/index.ts');
+      return loadSeries(series, ctx);
+    },
+    async importStructures() {
+      throw notAvailable('reading RTSTRUCT files');
+    },
+    async segment() {
+      throw notAvailable('auto-contouring');
+    },
+    async exportRtstruct() {
+      throw notAvailable('RTSTRUCT export');
+    },
+  };
+}
+
+function notAvailable(what: string): ServiceError {
+  return new ServiceError('NOT_AVAILABLE', `${what} is not available in this build yet`);
+}
