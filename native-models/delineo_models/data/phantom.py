@@ -1,0 +1,206 @@
+"""Synthetic multi-modal tumour phantoms written as a dataset.json folder.
+
+A case is a thigh-like or thorax-like body with an irregular, low-CT-contrast tumour, rendered
+as CT (HU) plus either PET (SUV) or MR (T2-like), with distractors the model must not call
+tumour (hot nodes, bladder/gland, brown fat, muscle and myocardial uptake on PET; cysts,
+vessels and fat lobules on MR), and a 1–2 voxel misregistration of the second modality.
+Deterministic per (seed, case index); about 0.3 s per 64×96×96 case.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from scipy import ndimage
+
+from .nifti_io import spacing_affine, write_json_atomic, write_nifti
+from .phantom_anatomy import (CORTEX, FAT, LUNG, MARROW, MUSCLE, ORGAN, Grid, draw_anatomy,
+                              ellipsoid, lobulated_blob, random_point_in)
+from .phantom_render import render_ct, render_mr, render_pet
+
+#: Default phantom spacing (z, y, x) mm: thick slices like clinical CT.
+DEFAULT_SPACING = (3.0, 1.0, 1.0)
+
+
+def shift_int(arr: np.ndarray, shift) -> np.ndarray:
+    """Translate by whole voxels (z, y, x): output[i] = input[i - shift], edges repeated (no wrap)."""
+    pads = [(abs(s), abs(s)) for s in shift]
+    padded = np.pad(arr, pads, mode="edge")
+    sl = tuple(slice(abs(s) - s, abs(s) - s + n) for s, n in zip(shift, arr.shape))
+    return padded[sl]
+
+
+def _jitter(rng: np.random.Generator) -> tuple[int, int, int]:
+    """A misregistration of 1–2 voxels in-plane and 0–1 slice, never zero."""
+    while True:
+        j = (int(rng.integers(-1, 2)), int(rng.integers(-2, 3)), int(rng.integers(-2, 3)))
+        if max(abs(j[1]), abs(j[2])) >= 1:
+            return j
+
+
+def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spacing=DEFAULT_SPACING,
+                  mr_weighting: str = "T2", psf_fwhm_mm: float = 6.0) -> dict:
+    """Draw one phantom case.
+
+    Args:
+        rng: generator for this case (all randomness comes from it).
+        modalities: ("CT", "PT") or ("CT", "MR"); the first is the reference frame of the label.
+        size: (D, H, W) voxels.
+        spacing: (z, y, x) mm.
+        mr_weighting: "T2" or "T1" contrast for an MR channel.
+        psf_fwhm_mm: PET point-spread function FWHM.
+    Returns:
+        dict with one float32 (D, H, W) image per modality, "label" uint8 (D, H, W) and
+        "meta" (anatomy kind, tumour volume in ml, SUVmax, jitter, distractor names).
+    """
+    modalities = tuple(modalities)
+    if modalities not in (("CT", "PT"), ("CT", "MR")):
+        raise ValueError(f"phantom: modalities must be ('CT','PT') or ('CT','MR'), got {modalities}")
+    grid = Grid(tuple(int(s) for s in size), tuple(float(s) for s in spacing))
+    kind = "thigh" if rng.random() < 0.5 else "thorax"
+    anat = draw_anatomy(rng, grid, kind)
+    tissue = anat.tissue
+    bone_near = ndimage.binary_dilation(np.isin(tissue, (CORTEX, MARROW)), iterations=3)
+    allowed = np.isin(tissue, (MUSCLE, ORGAN, LUNG) if kind == "thorax" else (MUSCLE,)) & ~bone_near
+    radius = rng.uniform(8.0, 20.0)
+    centre = random_point_in(rng, grid, allowed, margin_vox=(3, 12, 12))
+    tumour, rfield = lobulated_blob(rng, grid, centre, radius)
+    body = tissue > 0
+    tumour &= body & ~np.isin(tissue, (CORTEX, MARROW))
+    necrosis = tumour & (rfield < 0.45) if (radius > 12 and rng.random() < 0.4) else np.zeros_like(tumour)
+    tissue = np.where(tumour, MUSCLE, tissue).astype(np.int8)  # tumour displaces lung/fat
+    keep_out = ndimage.binary_dilation(tumour, iterations=4)
+
+    images: dict[str, np.ndarray] = {"CT": render_ct(rng, grid, tissue, tumour, necrosis)}
+    distractor_names: list[str] = []
+    second = modalities[1]
+    if second == "PT":
+        distractors = _pet_distractors(rng, grid, tissue, anat.structures, keep_out)
+        distractor_names = sorted(distractors)
+        img = render_pet(rng, grid, tissue, tumour, necrosis, distractors, psf_fwhm_mm)
+    else:
+        bright, distractor_names = _mr_bright(rng, grid, tissue, keep_out, mr_weighting)
+        img = render_mr(rng, grid, tissue, tumour, necrosis, bright, mr_weighting)
+    jitter = _jitter(rng)
+    images[second] = shift_int(img, jitter)
+    vox_ml = float(np.prod(grid.spacing)) / 1000.0
+    meta = {
+        "anatomy": kind,
+        "tumour_ml": round(float(tumour.sum()) * vox_ml, 3),
+        "necrotic_core": bool(necrosis.any()),
+        "jitter_vox_zyx": list(jitter),
+        "distractors": distractor_names,
+    }
+    if second == "PT":
+        meta["suvmax_in_tumour"] = round(float(images["PT"][shift_int(tumour, jitter)].max()), 3) if tumour.any() else 0.0
+    return {**images, "label": tumour.astype(np.uint8), "meta": meta}
+
+
+def _pet_distractors(rng, grid, tissue, structures, keep_out) -> dict:
+    """Hot non-tumour structures: name → (mask, SUV)."""
+    out: dict[str, tuple[np.ndarray, float]] = {}
+    soft = np.isin(tissue, (FAT, MUSCLE)) & ~keep_out
+    for i in range(int(rng.integers(1, 4))):  # FDG-avid lymph nodes
+        c = random_point_in(rng, grid, soft)
+        r = rng.uniform(3.5, 7.0)
+        out[f"node{i}"] = (ellipsoid(grid, c, (r * 1.3, r, r)) & ~keep_out, rng.uniform(3.0, 10.0))
+    if rng.random() < 0.4:  # physiological muscle uptake (tensed muscle), elongated along z
+        c = random_point_in(rng, grid, (tissue == MUSCLE) & ~keep_out)
+        out["muscle-uptake"] = (ellipsoid(grid, c, (40, rng.uniform(4, 7), rng.uniform(8, 14))) & (tissue == MUSCLE) & ~keep_out,
+                                rng.uniform(2.0, 4.0))
+    if rng.random() < 0.3:  # brown fat: clustered small blobs inside fat
+        fat = (tissue == FAT) & ~keep_out
+        blobs = np.zeros(grid.shape, bool)
+        c0 = random_point_in(rng, grid, fat)
+        for _ in range(6):
+            c = c0 + rng.normal(0, [6, 10, 10])
+            blobs |= ellipsoid(grid, c, (4, 3, 3))
+        out["brown-fat"] = (blobs & fat, rng.uniform(2.0, 6.0))
+    if rng.random() < 0.35:  # bladder or a hot gland: large, very hot, not tumour
+        c = random_point_in(rng, grid, np.isin(tissue, (MUSCLE, ORGAN)) & ~keep_out)
+        r = rng.uniform(9, 16)
+        out["bladder-or-gland"] = (ellipsoid(grid, c, (r, r, r * 1.2)) & (tissue > 0) & ~keep_out, rng.uniform(8.0, 30.0))
+    if "heart" in structures and structures["heart"].any():
+        out["myocardium"] = (structures["heart"] & ~keep_out, rng.uniform(1.5, 8.0))
+    return out
+
+
+def _mr_bright(rng, grid, tissue, keep_out, weighting):
+    """Bright non-tumour MR structures (cysts / fluid on T2, fat lobules on T1)."""
+    bright = np.zeros(grid.shape, bool)
+    names = []
+    for i in range(int(rng.integers(1, 4))):
+        c = random_point_in(rng, grid, (tissue == MUSCLE) & ~keep_out)
+        r = rng.uniform(3.0, 9.0)
+        bright |= ellipsoid(grid, c, (r * 1.5, r, r)) & (tissue > 0)
+        names.append(f"{'cyst' if weighting == 'T2' else 'fat-lobule'}{i}")
+    return bright & ~keep_out, names
+
+
+def _split(rng: np.random.Generator, n: int, labelled_fraction: float):
+    """Deterministic test / val / train split: 20 % test, 10 % val (≥ 1 each from n ≥ 5),
+    the rest train; labels kept for round(fraction · n_train) train cases (≥ 1 when fraction > 0)."""
+    order = rng.permutation(n)
+    n_test = max(1, round(0.2 * n)) if n >= 5 else 0
+    n_val = max(1, round(0.1 * n)) if n >= 5 else 0
+    split = {}
+    for rank, i in enumerate(order):
+        split[int(i)] = "test" if rank < n_test else "val" if rank < n_test + n_val else "train"
+    train = [i for i in range(n) if split[i] == "train"]
+    n_lab = 0 if labelled_fraction <= 0 else max(1, round(labelled_fraction * len(train)))
+    labelled_train = set(rng.permutation(train)[:n_lab].tolist())
+    return split, labelled_train
+
+
+def make_phantom_dataset(out_dir, n_cases: int, modalities=("CT", "PT"), labelled_fraction: float = 0.2,
+                         seed: int = 0, size=(64, 96, 96), spacing=DEFAULT_SPACING, mr_weighting: str = "T2",
+                         overwrite: bool = False) -> Path:
+    """Write ``n_cases`` phantoms as ``out_dir/<case>/{CT,PT|MR,label}.nii.gz`` + ``dataset.json``.
+
+    Split: 20 % test, 10 % val, the rest train (see ``_split``). Val and test cases always
+    carry labels (they are for measuring); of the train cases only ``labelled_fraction``
+    do — the others get no label file at all, so a trainer cannot cheat by accident.
+    Case i depends only on (seed, i), not on n_cases.
+
+    Args:
+        out_dir: dataset folder (created).
+        n_cases: number of cases.
+        modalities: ("CT", "PT") or ("CT", "MR").
+        labelled_fraction: fraction of TRAIN cases that keep their label, 0–1.
+        seed: master seed.
+        size: (D, H, W) voxels; spacing: (z, y, x) mm, recorded in each NIfTI affine.
+        mr_weighting: "T2" (paper 000's NPC CT/MR-T2) or "T1" (like real-sts-002's MR).
+        overwrite: replace existing files (otherwise an existing case file is an error).
+    Returns:
+        Path of dataset.json.
+    dataset.json:
+        {"modalities": [...], "spacing": [z, y, x], "cases": [{"id", "labelled", "split",
+        "source": "phantom", "meta": {...}}], "generator": {...}}
+    """
+    if not 0.0 <= labelled_fraction <= 1.0:
+        raise ValueError(f"labelled_fraction must be in [0, 1], got {labelled_fraction}")
+    if n_cases < 1:
+        raise ValueError(f"n_cases must be >= 1, got {n_cases}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    split, labelled_train = _split(np.random.default_rng([seed, 1]), n_cases, labelled_fraction)
+    affine = spacing_affine(spacing)
+    children = np.random.SeedSequence(seed).spawn(n_cases)
+    cases = []
+    for i in range(n_cases):
+        cid = f"phantom_{i:04d}"
+        case = generate_case(np.random.default_rng(children[i]), modalities, size, spacing, mr_weighting)
+        labelled = split[i] != "train" or i in labelled_train
+        for m in modalities:
+            write_nifti(out / cid / f"{m}.nii.gz", case[m], affine, overwrite)
+        if labelled:
+            write_nifti(out / cid / "label.nii.gz", case["label"], affine, overwrite)
+        cases.append({"id": cid, "labelled": bool(labelled), "split": split[i], "source": "phantom", "meta": case["meta"]})
+    meta = {
+        "modalities": list(modalities),
+        "spacing": [float(s) for s in spacing],
+        "cases": cases,
+        "generator": {"name": "delineo_models.data.phantom", "seed": seed, "size": list(size),
+                      "labelled_fraction": labelled_fraction, "mr_weighting": mr_weighting if "MR" in modalities else None},
+    }
+    return write_json_atomic(out / "dataset.json", meta, overwrite=True)

@@ -1,0 +1,95 @@
+"""Rendering phantom geometry into CT (HU), PET (SUV) and MR (T1-/T2-like a.u.) images.
+
+Tumour contrast is deliberately low on CT (tens of HU against muscle), high but
+heterogeneous on PET (with optional necrotic core, blurred by a ~6 mm FWHM PSF, Poisson-like
+noise), and moderate on MR; distractors are hot or bright on the functional / MR channel only,
+so a model has to use both modalities.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+from .phantom_anatomy import AIR, CORTEX, FAT, FLUID, LUNG, MARROW, MUSCLE, ORGAN, Grid
+
+# Nominal values per tissue code (air, fat, muscle, cortex, marrow, lung, organ, fluid).
+CT_HU = np.array([-1000, -100, 45, 1100, 250, -840, 40, 10], np.float64)
+PET_SUV = np.array([0.0, 0.3, 0.8, 0.3, 1.2, 0.4, 1.8, 1.0], np.float64)
+MR_T2 = np.array([0, 620, 240, 20, 560, 25, 420, 920], np.float64)
+MR_T1 = np.array([0, 900, 360, 30, 800, 25, 430, 150], np.float64)
+
+
+def fwhm_to_sigma_vox(fwhm_mm: float, spacing) -> tuple[float, ...]:
+    """Gaussian σ in voxels per axis for a PSF of the given FWHM in mm (σ = FWHM / 2√(2 ln 2))."""
+    s = fwhm_mm / (2.0 * np.sqrt(2.0 * np.log(2.0)))
+    return tuple(s / float(sp) for sp in spacing)
+
+
+def smooth_noise(rng: np.random.Generator, shape, sigma_vox) -> np.ndarray:
+    """Zero-mean, unit-sd spatially correlated noise (white noise blurred then rescaled)."""
+    n = ndimage.gaussian_filter(rng.standard_normal(shape), sigma_vox, mode="nearest")
+    sd = n.std()
+    return n / sd if sd > 0 else n
+
+
+def render_ct(rng, grid: Grid, tissue, tumour, necrosis) -> np.ndarray:
+    """CT in HU: tissue table with ±10 HU per-case shifts, tumour 15–35 HU off muscle, noise σ 8–20 HU."""
+    hu = CT_HU[tissue] + rng.normal(0, 4, size=8)[tissue]
+    tumour_hu = CT_HU[MUSCLE] + rng.choice([-1, 1]) * rng.uniform(8, 25)
+    hu = np.where(tumour, tumour_hu + 6 * smooth_noise(rng, grid.shape, (1, 3, 3)), hu)
+    hu = np.where(necrosis, tumour_hu - rng.uniform(5, 20), hu)
+    hu = ndimage.gaussian_filter(hu, fwhm_to_sigma_vox(1.2, grid.spacing))  # CT system blur
+    hu = hu + rng.uniform(8, 20) * rng.standard_normal(grid.shape)
+    return np.clip(hu, -1024, 3071).astype(np.float32)
+
+
+def render_pet(rng, grid: Grid, tissue, tumour, necrosis, distractors: dict, psf_fwhm_mm: float) -> np.ndarray:
+    """PET in SUV: background 0.3–1.8 by tissue, tumour SUVmax 3–15 with heterogeneity and
+    optional necrotic core, hot distractors, PSF blur, then Poisson noise and reconstruction
+    smoothing."""
+    suv = PET_SUV[tissue] * rng.uniform(0.8, 1.25)
+    smax = rng.uniform(3.0, 15.0)
+    het = np.clip(1.0 + 0.25 * smooth_noise(rng, grid.shape, fwhm_to_sigma_vox(8, grid.spacing)), 0.4, 1.6)
+    t_uptake = smax * het / 1.6
+    suv = np.where(tumour, np.maximum(t_uptake, 1.5), suv)
+    suv = np.where(necrosis, rng.uniform(0.4, 1.2), suv)
+    for name, (mask, value) in distractors.items():
+        suv = np.where(mask, value, suv)
+    suv = ndimage.gaussian_filter(suv, fwhm_to_sigma_vox(psf_fwhm_mm, grid.spacing))
+    counts_per_suv = rng.uniform(12, 40)
+    suv = rng.poisson(np.clip(suv, 0, None) * counts_per_suv) / counts_per_suv
+    suv = ndimage.gaussian_filter(suv, fwhm_to_sigma_vox(3.0, grid.spacing))  # reconstruction filter
+    return suv.astype(np.float32)
+
+
+def render_mr(rng, grid: Grid, tissue, tumour, necrosis, bright: np.ndarray, weighting: str) -> np.ndarray:
+    """MR (T2- or T1-like, arbitrary units ~0–1000) with heterogeneous tumour, bright
+    non-tumour structures, a smooth multiplicative bias field and Rician noise."""
+    table = MR_T2 if weighting == "T2" else MR_T1
+    mr = table[tissue] * rng.uniform(0.85, 1.15)
+    if weighting == "T2":
+        t_val, n_val = rng.uniform(480, 720), rng.uniform(800, 950)
+    else:
+        t_val, n_val = rng.uniform(300, 430), rng.uniform(150, 250)
+    mr = np.where(tumour, t_val * (1 + 0.12 * smooth_noise(rng, grid.shape, (1, 2, 2))), mr)
+    mr = np.where(necrosis, n_val, mr)
+    mr = np.where(bright, table[FLUID] if weighting == "T2" else table[FAT], mr)
+    mr = ndimage.gaussian_filter(mr, fwhm_to_sigma_vox(1.5, grid.spacing))
+    mr = mr * bias_field(rng, grid, strength=rng.uniform(0.1, 0.3))
+    sigma = rng.uniform(10, 25)
+    mr = np.sqrt((mr + sigma * rng.standard_normal(grid.shape)) ** 2 + (sigma * rng.standard_normal(grid.shape)) ** 2)
+    return mr.astype(np.float32)
+
+
+def bias_field(rng, grid: Grid, strength: float) -> np.ndarray:
+    """A smooth multiplicative field exp(Σ low-order terms), range about 1 ± strength."""
+    ext = [max(1.0, float(np.abs(a).max())) for a in (grid.z, grid.y, grid.x)]
+    c = rng.normal(0, 1, size=6)
+    f = (c[0] * grid.z / ext[0] + c[1] * grid.y / ext[1] + c[2] * grid.x / ext[2]
+         + c[3] * (grid.y / ext[1]) ** 2 + c[4] * (grid.x / ext[2]) ** 2 + c[5] * grid.y * grid.x / (ext[1] * ext[2]))
+    f = f / (np.abs(f).max() + 1e-9)
+    return np.exp(strength * f)
+
+
+__all__ = ["render_ct", "render_pet", "render_mr", "bias_field", "smooth_noise", "fwhm_to_sigma_vox",
+           "AIR", "FAT", "MUSCLE", "CORTEX", "MARROW", "LUNG", "ORGAN", "FLUID"]

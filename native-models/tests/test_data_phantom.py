@@ -1,0 +1,103 @@
+"""Phantom generator: determinism, geometry on disk, contrast design, distractors, labels."""
+import json
+import time
+
+import nibabel as nib
+import numpy as np
+import pytest
+from scipy import ndimage
+
+from delineo_models.data import generate_case, make_phantom_dataset
+from delineo_models.data.phantom import shift_int
+
+SIZE = (32, 64, 64)
+
+
+def test_case_is_deterministic_and_seed_dependent():
+    a = generate_case(np.random.default_rng(3), ("CT", "PT"), SIZE)
+    b = generate_case(np.random.default_rng(3), ("CT", "PT"), SIZE)
+    c = generate_case(np.random.default_rng(4), ("CT", "PT"), SIZE)
+    np.testing.assert_array_equal(a["PT"], b["PT"])
+    np.testing.assert_array_equal(a["label"], b["label"])
+    assert not np.array_equal(a["CT"], c["CT"])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pet_ct_contrast_design(seed):
+    case = generate_case(np.random.default_rng(seed), ("CT", "PT"))
+    lab = case["label"].astype(bool)
+    assert lab.sum() > 50, "tumour present"
+    ct, pt = case["CT"], case["PT"]
+    # Low CT contrast: the tumour core's median is within 40 HU of muscle (45 HU nominal).
+    core = ndimage.binary_erosion(lab, iterations=2)
+    muscle = (ct > 0) & (ct < 100) & ~ndimage.binary_dilation(lab, iterations=3)
+    assert abs(float(np.median(ct[core])) - float(np.median(ct[muscle]))) < 40
+    # PET: background SUV mostly 0.2–2, body median around 0.5–1.5, tumour clearly hotter.
+    body = ct > -500
+    assert 0.2 < float(np.median(pt[body])) < 1.6
+    j = case["meta"]["jitter_vox_zyx"]
+    assert 1 <= max(abs(j[1]), abs(j[2])) <= 2 and abs(j[0]) <= 1
+    tum_pt = pt[shift_int(lab, j)]
+    assert 1.5 < float(tum_pt.max()) < 16
+    assert case["meta"]["distractors"], "at least one hot distractor"
+
+
+def test_some_cases_have_distractors_hotter_than_the_tumour():
+    hotter = 0
+    for seed in range(12):
+        case = generate_case(np.random.default_rng(seed), ("CT", "PT"), SIZE)
+        lab = shift_int(case["label"].astype(bool), case["meta"]["jitter_vox_zyx"])
+        if lab.any() and case["PT"][~lab].max() > case["PT"][lab].max():
+            hotter += 1
+    assert 1 <= hotter < 12, "the hottest voxel is sometimes, not always, a distractor"
+
+
+def test_mr_t2_tumour_is_brighter_than_muscle():
+    case = generate_case(np.random.default_rng(1), ("CT", "MR"), SIZE, mr_weighting="T2")
+    lab = shift_int(case["label"].astype(bool), case["meta"]["jitter_vox_zyx"])
+    muscle = (case["CT"] > 20) & (case["CT"] < 80) & ~lab
+    assert np.median(case["MR"][lab]) > 1.3 * np.median(case["MR"][muscle])
+
+
+def test_rejects_unknown_modalities():
+    with pytest.raises(ValueError, match="modalities"):
+        generate_case(np.random.default_rng(0), ("PT", "MR"))
+
+
+def test_dataset_on_disk(tmp_path):
+    t0 = time.perf_counter()
+    path = make_phantom_dataset(tmp_path / "ds", 10, ("CT", "PT"), labelled_fraction=0.3, seed=7, size=SIZE,
+                                spacing=(3.0, 1.0, 1.0))
+    per_case = (time.perf_counter() - t0) / 10
+    meta = json.loads(path.read_text())
+    assert meta["modalities"] == ["CT", "PT"] and meta["spacing"] == [3.0, 1.0, 1.0]
+    splits = [c["split"] for c in meta["cases"]]
+    assert splits.count("test") == 2 and splits.count("val") == 1 and splits.count("train") == 7
+    train = [c for c in meta["cases"] if c["split"] == "train"]
+    assert sum(c["labelled"] for c in train) == 2  # round(0.3 × 7)
+    for c in meta["cases"]:
+        folder = tmp_path / "ds" / c["id"]
+        assert (folder / "label.nii.gz").exists() == c["labelled"]
+        assert c["labelled"] or c["split"] == "train"
+    img = nib.load(str(tmp_path / "ds" / meta["cases"][0]["id"] / "CT.nii.gz"))
+    assert img.shape == (64, 64, 32)  # NIfTI (x, y, z)
+    np.testing.assert_allclose(img.header.get_zooms(), (1.0, 1.0, 3.0))
+    assert per_case < 1.0, f"{per_case:.2f} s per case"
+    with pytest.raises(FileExistsError):
+        make_phantom_dataset(tmp_path / "ds", 1, ("CT", "PT"), 0.3, seed=7, size=SIZE)
+
+
+def test_case_content_independent_of_dataset_size(tmp_path):
+    make_phantom_dataset(tmp_path / "a", 2, ("CT", "MR"), 1.0, seed=5, size=SIZE)
+    make_phantom_dataset(tmp_path / "b", 4, ("CT", "MR"), 1.0, seed=5, size=SIZE)
+    a = nib.load(str(tmp_path / "a/phantom_0001/MR.nii.gz")).get_fdata()
+    b = nib.load(str(tmp_path / "b/phantom_0001/MR.nii.gz")).get_fdata()
+    np.testing.assert_array_equal(a, b)
+
+
+def test_shift_int_moves_content_without_wrapping():
+    a = np.zeros((1, 1, 5))
+    a[0, 0, 1] = 1
+    np.testing.assert_array_equal(shift_int(a, (0, 0, 2))[0, 0], [0, 0, 0, 1, 0])
+    np.testing.assert_array_equal(shift_int(a, (0, 0, -1))[0, 0], [1, 0, 0, 0, 0])
+    np.testing.assert_array_equal(shift_int(a, (0, 0, -2))[0, 0], [0, 0, 0, 0, 0])
