@@ -1,0 +1,171 @@
+/**
+ * Rigid (6-DoF) multi-resolution registration by Mattes mutual information — the work itself,
+ * synchronous and free of I/O so it runs unchanged in a worker thread or in a test.
+ *
+ * Per level (coarse → fine): body mask of the fixed level, random samples inside it, then
+ * regular-step gradient ascent of MI, started from the previous level's result. Level 1
+ * starts from the centres of mass of the two body masks (geometric centres when a mask is
+ * empty), rotation zero.
+ */
+import type { Mat4 } from '../volume/geometry.ts';
+import { fixedToMovingMatrix, movingToFixedMatrix, type RigidParameters } from './euler.ts';
+import { bodyMask, centreOfMass, geometricCentre, percentile } from './foreground.ts';
+import { MattesMI } from './mattes-mi.ts';
+import { regularStepAscent } from './optimise.ts';
+import { buildPyramid, type LevelImage } from './pyramid.ts';
+import { sampleFixed } from './sampler.ts';
+
+/** An image as the registration needs it: voxels, grid, and whether it is in HU. */
+export interface RigidImage {
+  readonly data: Float32Array | Int16Array | Uint16Array | Uint8Array;
+  readonly size: readonly [number, number, number];
+  readonly affine: Mat4;
+  /** CT in HU: fixed body threshold; otherwise Otsu. */
+  readonly isCT: boolean;
+}
+
+/** Tuning; the defaults are what the tests and the benchmark validate. */
+export interface RigidMiOptions {
+  /** Target spacing of each level in mm, coarse → fine. */
+  readonly levelsMm: readonly number[];
+  /** Samples per level. */
+  readonly samples: readonly number[];
+  readonly bins: number;
+  readonly maxIterations: number;
+  /** First and last step per level (≈ mm). */
+  readonly initialSteps: readonly number[];
+  readonly minSteps: readonly number[];
+  readonly seed: number;
+}
+
+export const DEFAULT_RIGID_MI_OPTIONS: RigidMiOptions = {
+  levelsMm: [8, 4, 2],
+  samples: [4000, 8000, 20000],
+  bins: 32,
+  maxIterations: 200,
+  initialSteps: [4, 2, 1],
+  minSteps: [0.05, 0.02, 0.01],
+  seed: 20261204,
+};
+
+/** What the optimisation found. */
+export interface RigidMiOutput {
+  /** Moving patient → fixed patient (row-major 4×4). */
+  readonly movingToFixed: number[];
+  /** Fixed patient → moving patient (the direction the metric samples). */
+  readonly fixedToMoving: number[];
+  /** Final Mattes MI (nats) at the finest level. */
+  readonly mi: number;
+  /** Final normalised MI at the finest level. */
+  readonly nmi: number;
+  /** Fraction of fixed body samples inside the moving image at the end. */
+  readonly overlap: number;
+  readonly iterations: readonly number[];
+  /** Every level ended by step tolerance, not by the iteration cap. */
+  readonly converged: boolean;
+  readonly initialisation: 'centre-of-mass' | 'geometric-centre';
+  /** Euler parameters [α, β, γ (rad), tx, ty, tz (mm)] about `centre`. */
+  readonly params: number[];
+  readonly centre: number[];
+}
+
+/** Progress: iterations done out of an upper bound, and a short message. */
+export type RigidMiProgress = (done: number, total: number, message: string) => void;
+
+/**
+ * Register `moving` to `fixed`.
+ * @param shouldStop polled once per iteration; true abandons the run (throws an AbortError).
+ */
+export function registerRigidMI(
+  fixed: RigidImage,
+  moving: RigidImage,
+  options: Partial<RigidMiOptions> = {},
+  onProgress: RigidMiProgress = () => {},
+  shouldStop: () => boolean = () => false,
+): RigidMiOutput {
+  const o = { ...DEFAULT_RIGID_MI_OPTIONS, ...options };
+  const nLevels = o.levelsMm.length;
+  const total = nLevels * o.maxIterations;
+  onProgress(0, total, 'building image pyramids');
+  const fixedLevels = buildPyramid(fixed, o.levelsMm);
+  const movingLevels = buildPyramid(moving, o.levelsMm);
+  const movingRange: [number, number] = [percentile(movingLevels[nLevels - 1].data, 0.001), percentile(movingLevels[nLevels - 1].data, 0.999)];
+
+  // Initialise: rotate about the fixed body's centre, translate centre onto centre.
+  const fixedMask0 = bodyMask(fixedLevels[0], fixed.isCT);
+  const fixedCom = centreOfMass(fixedMask0, fixedLevels[0]);
+  const movingCom = centreOfMass(bodyMask(movingLevels[0], moving.isCT), movingLevels[0]);
+  const byMass = fixedCom !== null && movingCom !== null;
+  const centre = byMass ? fixedCom : geometricCentre(fixedLevels[0]);
+  const target = byMass ? movingCom : geometricCentre(movingLevels[0]);
+  let params: Float64Array = Float64Array.from([0, 0, 0, target[0] - centre[0], target[1] - centre[1], target[2] - centre[2]]);
+
+  let last = { mi: 0, nmi: 1, overlap: 0 };
+  const iterations: number[] = [];
+  let converged = true;
+  for (let l = 0; l < nLevels; l++) {
+    const fl = fixedLevels[l];
+    const mask = l === 0 ? fixedMask0 : bodyMask(fl, fixed.isCT);
+    const samples = sampleFixed(fl, mask, o.samples[l], o.seed + l);
+    if (samples.count < 50) throw new RangeError(`too few foreground voxels to register (${samples.count} at ${o.levelsMm[l]} mm)`);
+    const fixedRange = sampleRange(samples.values);
+    const metric = new MattesMI(samples, movingLevels[l], fixedRange, movingRange, o.bins);
+    const radius = rmsRadius(samples.points, centre);
+    let stopped = false;
+    const result = regularStepAscent(
+      (p) => {
+        const v = metric.evaluate(p as unknown as RigidParameters, centre, true);
+        return { value: v.mi, gradient: v.gradient };
+      },
+      params,
+      {
+        initialStep: o.initialSteps[l],
+        minStep: o.minSteps[l],
+        maxIterations: o.maxIterations,
+        scales: [radius, radius, radius, 1, 1, 1],
+        onIteration: (it, value) => {
+          if (shouldStop()) { stopped = true; return true; }
+          if (it % 5 === 0) onProgress(l * o.maxIterations + it, total, `level ${l + 1}/${nLevels} (${o.levelsMm[l]} mm), MI ${value.toFixed(4)}`);
+          return false;
+        },
+      },
+    );
+    if (stopped) throw new DOMException('registration cancelled', 'AbortError');
+    params = result.params;
+    iterations.push(result.iterations);
+    converged &&= result.converged;
+    const final = metric.evaluate(params as unknown as RigidParameters, centre, false);
+    last = { mi: final.mi, nmi: final.nmi, overlap: final.overlap };
+    onProgress((l + 1) * o.maxIterations, total, `level ${l + 1}/${nLevels} done, MI ${final.mi.toFixed(4)}`);
+  }
+  const p = Array.from(params) as unknown as RigidParameters;
+  return {
+    movingToFixed: Array.from(movingToFixedMatrix(p, centre)),
+    fixedToMoving: Array.from(fixedToMovingMatrix(p, centre)),
+    mi: last.mi,
+    nmi: last.nmi,
+    overlap: last.overlap,
+    iterations,
+    converged,
+    initialisation: byMass ? 'centre-of-mass' : 'geometric-centre',
+    params: Array.from(params),
+    centre: Array.from(centre),
+  };
+}
+
+/** [lo, hi] of sample values, robust to a few outliers (0.1th and 99.9th percentiles). */
+function sampleRange(values: Float64Array): [number, number] {
+  const sorted = Float64Array.from(values).sort();
+  const at = (q: number) => sorted[Math.round(q * (sorted.length - 1))];
+  return [at(0.001), at(0.999)];
+}
+
+/** RMS distance of the samples from the centre: the lever arm that turns radians into mm. */
+function rmsRadius(points: Float64Array, c: readonly number[]): number {
+  let s = 0;
+  const n = points.length / 3;
+  for (let i = 0; i < n; i++) s += (points[3 * i] - c[0]) ** 2 + (points[3 * i + 1] - c[1]) ** 2 + (points[3 * i + 2] - c[2]) ** 2;
+  return Math.max(1, Math.sqrt(s / n));
+}
+
+export type { LevelImage };
