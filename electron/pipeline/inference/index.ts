@@ -1,0 +1,9 @@
+/**
+ * Public API of inference: model cards, the ONNX Runtime worker process, device choice and
+ * sliding-window prediction. Other stages import from here only.
+ */
+export * from './model-card.ts';
+export { parseModelCard, readModelCard, type LoadedModelCard } from './read-model-card.ts';
+export { DEVICE_CHOICES, physicalCoreCount, providerCandidates, type DeviceChoice } from './providers.ts';
+export { InferenceHost, forkNodeWorker, type InferenceHostOptions, type WorkerLauncher, type WorkerPort } from './inference-host.ts';
+export { openModel, sha256File, type ModelSession, type OpenModelOptions } from './model-session.ts';
