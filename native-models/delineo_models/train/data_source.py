@@ -1,0 +1,98 @@
+"""Where training patches come from: labelled and unlabelled cases of dataset.json folders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import data as dm
+
+
+@dataclass
+class CaseSource:
+    """Training cases held in memory, sampled into labelled / unlabelled patch batches.
+
+    Args:
+        labelled: CaseDataset items with a label (train split).
+        unlabelled: items whose label the trainer must not see (label None).
+        validation: labelled items for sliding-window validation.
+        patch_size: (D, H, W).
+        fg_fraction: share of labelled patches centred on tumour.
+        augment: AugmentConfig or None.
+        summary: what the data is, for the model card (counts, sources).
+    """
+
+    labelled: list[dict]
+    unlabelled: list[dict]
+    validation: list[dict]
+    patch_size: tuple[int, int, int]
+    fg_fraction: float = 0.5
+    augment: Any = None
+    summary: dict = field(default_factory=dict)
+
+    def labelled_batch(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """n patches from randomly chosen labelled cases → images (n,C,D,H,W), labels (n,1,D,H,W)."""
+        if not self.labelled:
+            raise ValueError("no labelled training case: raise data.phantom.labelled_fraction or label a case")
+        imgs, labs = [], []
+        for i in rng.integers(0, len(self.labelled), n):
+            im, lab = dm.sample_patches(self.labelled[i], self.patch_size, 1, self.fg_fraction, rng, self.augment)
+            imgs.append(im[0])
+            labs.append(lab[0])
+        return np.stack(imgs), np.stack(labs)
+
+    def unlabelled_batch(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """n patches from unlabelled cases (labelled ones stand in when there are none), labels dropped."""
+        pool = self.unlabelled or self.labelled
+        imgs = []
+        for i in rng.integers(0, len(pool), n):
+            item = {**pool[i], "label": None}
+            im, _ = dm.sample_patches(item, self.patch_size, 1, 0.0, rng, self.augment)
+            imgs.append(im[0])
+        return np.stack(imgs)
+
+
+def build_source(cfg: dict, run_dir: Path) -> CaseSource:
+    """Builds the cases a config names: ``data.root`` or phantoms generated into ``run_dir/phantoms``,
+    plus ``data.extra_unlabelled`` dataset folders (e.g. real images imported without labels).
+
+    Raises:
+        ValueError: from the dataset readers, naming the file at fault.
+    """
+    d = cfg["data"]
+    mods, norm = list(d["modalities"]), list(d["normalization"])
+    root = Path(d["root"]) if d["root"] else _make_phantoms(d, run_dir)
+    train = dm.CaseDataset(root, mods, "train", norm)
+    val = dm.CaseDataset(root, mods, "val", norm)
+    labelled = [train[i] for i in train.labelled_indices()]
+    unlabelled = [train[i] for i in train.unlabelled_indices()]
+    validation = [val[i] for i in range(len(val)) if val[i]["label"] is not None][: d["max_val_cases"]]
+    sources = [str(root)]
+    for extra in d["extra_unlabelled"]:
+        ds = dm.CaseDataset(Path(extra["root"]), mods, extra.get("split"), norm)
+        unlabelled += [{**ds[i], "label": None} for i in range(len(ds))]
+        sources.append(str(extra["root"]))
+    for item in labelled + unlabelled + validation:
+        item.setdefault("modalities", mods)
+    augment = dm.AugmentConfig() if d["augment"] else None
+    summary = {"labelled": len(labelled), "unlabelled": len(unlabelled), "validation": len(validation),
+               "sources": sources}
+    return CaseSource(labelled, unlabelled, validation, tuple(cfg["training"]["patch_size"]), d["fg_fraction"],
+                      augment, summary)
+
+
+def _make_phantoms(d: dict, run_dir: Path) -> Path:
+    out = Path(run_dir) / "phantoms"
+    if not (out / "dataset.json").exists():
+        kw = dict(d["phantom"])
+        kw.setdefault("modalities", tuple(d["modalities"]))
+        kw.setdefault("spacing", tuple(d["target_spacing"]))
+        kw["modalities"] = tuple(kw["modalities"])
+        kw["spacing"] = tuple(kw["spacing"])
+        if "size" in kw:
+            kw["size"] = tuple(kw["size"])
+        dm.make_phantom_dataset(out, **kw)
+    return out
