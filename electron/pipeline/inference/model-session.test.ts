@@ -20,7 +20,7 @@ afterAll(() => host.dispose());
 async function variant(name: string, editCard: (c: any) => void, editBytes?: (b: Buffer) => Buffer, fixSha = false): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'model-'));
   const card = JSON.parse(await readFile(path.join(MODELS, `${name}.json`), 'utf8'));
-  let bytes = await readFile(path.join(MODELS, `${name}.onnx`));
+  let bytes: Buffer = await readFile(path.join(MODELS, `${name}.onnx`));
   if (editBytes) bytes = editBytes(bytes);
   await writeFile(path.join(dir, `${name}.onnx`), bytes);
   if (fixSha) card.onnx.sha256 = await sha256File(path.join(dir, `${name}.onnx`));
