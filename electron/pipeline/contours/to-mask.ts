@@ -12,6 +12,8 @@ export interface RasterStats {
   readonly outside: number;
   /** Largest distance (mm) of a placed contour point from its slice plane. */
   readonly maxOffPlaneMm: number;
+  /** Slice each contour went to, in input order; -1 when outside the grid or under 3 points. */
+  readonly slices: Int32Array;
 }
 
 /**
@@ -32,7 +34,8 @@ export function fillContours(
   const kSpacing = Math.hypot(grid.affine[2], grid.affine[6], grid.affine[10]);
   const bySlice = new Map<number, Float64Array[]>();
   let outside = 0, placed = 0, maxOff = 0;
-  for (const c of contours) {
+  const slices = new Int32Array(contours.length).fill(-1);
+  for (const [index, c] of contours.entries()) {
     const n = Math.floor(c.points.length / 3);
     if (n < 3) continue;
     const ij = new Float64Array(2 * n);
@@ -51,6 +54,7 @@ export function fillContours(
     let list = bySlice.get(k);
     if (!list) bySlice.set(k, (list = []));
     list.push(ij);
+    slices[index] = k;
     placed++;
   }
   for (const [k, polys] of bySlice) {
@@ -59,5 +63,5 @@ export function fillContours(
     const target = out.subarray(k * nx * ny, (k + 1) * nx * ny);
     for (let v = 0; v < slice.length; v++) if (slice[v]) target[v] = value;
   }
-  return { placed, outside, maxOffPlaneMm: maxOff };
+  return { placed, outside, maxOffPlaneMm: maxOff, slices };
 }
