@@ -64,6 +64,14 @@ export interface SeriesInfo {
   readonly units: Volume['units'];
   /** Factor from stored PET activity to SUVbw, or null when not a PET or not computable. */
   readonly suvbwFactor: number | null;
+  /**
+   * Set when the source images do not lie one per grid slice (non-uniform spacing, a missing
+   * slice): the distance in mm of each instance from the origin along the k axis. `instances`
+   * then lists the source images and loading interpolates them onto the `size[2]` grid slices.
+   */
+  readonly sliceOffsets?: readonly number[];
+  /** Set when the stack cannot be loaded as a volume: why, in one line (loadSeries refuses it). */
+  readonly refusal?: string;
 }
 
 export interface StudyInfo {

@@ -1,0 +1,171 @@
+/**
+ * From parsed file headers to studies → series → stacks. A DICOM series is split into stacks
+ * that can each be one volume: by frame of reference, orientation, image size, pixel spacing,
+ * scout/localizer images, and acquisition when two acquisitions cover the same positions.
+ */
+import { directionOf, originOf, spacingOf } from '../volume/geometry.ts';
+import type { VolumeUnits } from '../volume/volume.ts';
+import type { FileHeader } from './header.ts';
+import { REGISTRATION_CLASSES } from './header.ts';
+import { stackGeometry, type StackSlice } from './stack-geometry.ts';
+import { computeSuvFactors } from './suv.ts';
+import type { FileProblem, InstanceRef, SeriesInfo, StudyInfo } from './types.ts';
+
+/** Largest volume we will plan to allocate (float32): 2^30 voxels = 4 GiB. */
+export const MAX_VOXELS = 2 ** 30;
+
+interface FrameSlice extends StackSlice {
+  readonly ref: InstanceRef;
+  readonly file: FileHeader;
+  readonly frameIndex: number;
+}
+
+/** Group headers into studies; images that cannot be placed in 3D come back as problems. */
+export function groupStudies(headers: readonly FileHeader[]): { studies: StudyInfo[]; errors: FileProblem[] } {
+  const errors: FileProblem[] = [];
+  const byStudy = new Map<string, FileHeader[]>();
+  for (const h of headers) {
+    const key = h.study.studyInstanceUID || '(no study UID)';
+    if (!byStudy.has(key)) byStudy.set(key, []);
+    byStudy.get(key)!.push(h);
+  }
+  const studies: StudyInfo[] = [];
+  for (const [uid, files] of byStudy) {
+    const series: SeriesInfo[] = [];
+    const structureSets: StudyInfo['structureSets'][number][] = [];
+    const registrations: StudyInfo['registrations'][number][] = [];
+    const bySeries = new Map<string, FileHeader[]>();
+    for (const f of files) {
+      if (f.structureSet) {
+        structureSets.push({ path: f.path, sopInstanceUID: f.sopInstanceUID, label: f.structureSet.label, referencedSeriesUID: f.structureSet.referencedSeriesUID });
+      } else if (REGISTRATION_CLASSES.has(f.sopClassUID) || f.modality === 'REG') {
+        registrations.push({ path: f.path, sopInstanceUID: f.sopInstanceUID });
+      } else if (f.pixel) {
+        if (!bySeries.has(f.seriesInstanceUID)) bySeries.set(f.seriesInstanceUID, []);
+        bySeries.get(f.seriesInstanceUID)!.push(f);
+      }
+    }
+    for (const [, images] of bySeries) series.push(...seriesStacks(images, errors));
+    const first = files[0];
+    studies.push({ studyInstanceUID: uid, patient: first.patient, header: first.study, series, structureSets, registrations });
+  }
+  return { studies, errors };
+}
+
+function seriesStacks(images: readonly FileHeader[], errors: FileProblem[]): SeriesInfo[] {
+  const groups = new Map<string, FrameSlice[]>();
+  for (const f of images) {
+    if (f.pixel!.samplesPerPixel !== 1) {
+      errors.push({ path: f.path, message: `${f.path}: colour image (${f.pixel!.photometricInterpretation}); only greyscale images load as volumes` });
+      continue;
+    }
+    f.frames.forEach((fr, index) => {
+      if (!fr.position || !fr.orientation) {
+        const where = f.numberOfFrames > 1 ? ` (frame ${fr.frame})` : '';
+        errors.push({ path: f.path, message: `${f.path}: no Image Position/Orientation (Patient)${where}; it cannot be placed in 3D` });
+        return;
+      }
+      const localizer = f.imageType.includes('LOCALIZER') ? 'scout' : 'image';
+      const key = [
+        f.frameOfReferenceUID,
+        fr.orientation.map((v) => v.toFixed(4)).join(','),
+        `${f.pixel!.columns}x${f.pixel!.rows}`,
+        fr.pixelSpacing ? fr.pixelSpacing.map((v) => v.toFixed(4)).join(',') : 'none',
+        localizer,
+      ].join('|');
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key)!.push({
+        position: fr.position,
+        key: `${f.sopInstanceUID}#${fr.frame}`,
+        instanceNumber: f.instanceNumber,
+        ref: { path: f.path, sopClassUID: f.sopClassUID, sopInstanceUID: f.sopInstanceUID, frame: fr.frame },
+        file: f,
+        frameIndex: index,
+      });
+    });
+  }
+  // Two acquisitions over the same positions (e.g. breath-hold repeats) become two stacks.
+  const stacks: FrameSlice[][] = [];
+  for (const g of groups.values()) stacks.push(...splitAcquisitions(g));
+  stacks.sort((a, b) => Number(isScout(a)) - Number(isScout(b)) || b.length - a.length);
+  return stacks.map((s, i) => describeStack(s, stacks.length > 1 ? String(i + 1) : ''));
+}
+
+function isScout(s: readonly FrameSlice[]): boolean {
+  return s[0].file.imageType.includes('LOCALIZER');
+}
+
+function splitAcquisitions(slices: FrameSlice[]): FrameSlice[][] {
+  const acq = new Map<string, FrameSlice[]>();
+  for (const s of slices) {
+    const a = String(s.file.acquisitionNumber ?? '');
+    if (!acq.has(a)) acq.set(a, []);
+    acq.get(a)!.push(s);
+  }
+  if (acq.size < 2) return [slices];
+  const positions = new Set<string>();
+  let overlap = false;
+  for (const group of acq.values()) {
+    const mine = new Set(group.map((s) => s.position.map((v) => v.toFixed(2)).join(',')));
+    for (const p of mine) if (positions.has(p)) overlap = true;
+    for (const p of mine) positions.add(p);
+  }
+  return overlap ? [...acq.values()] : [slices];
+}
+
+function describeStack(slices: FrameSlice[], stackId: string): SeriesInfo {
+  const f = slices[0].file;
+  const fr = f.frames[slices[0].frameIndex];
+  const warnings: string[] = [];
+  let spacing = fr.pixelSpacing;
+  if (!spacing) {
+    spacing = [1, 1];
+    warnings.push('no Pixel Spacing: 1 mm assumed in-plane (distances are not physical)');
+  }
+  const thickness = f.spacingBetweenSlices ?? f.sliceThickness ?? 1;
+  const geo = stackGeometry(slices, fr.orientation!, spacing, thickness);
+  warnings.push(...geo.warnings);
+  let refusal = geo.refusal;
+  const size: [number, number, number] = [f.pixel!.columns, f.pixel!.rows, geo.gridSlices];
+  if (size[0] * size[1] * size[2] > MAX_VOXELS) refusal ??= `volume of ${size.join('×')} voxels is larger than the ${MAX_VOXELS}-voxel limit`;
+  if (slices.length === 1 && f.numberOfFrames === 1) warnings.push('single slice: loads as a one-slice volume');
+
+  const { units, suvbwFactor, unitWarnings } = unitsOf(f);
+  warnings.push(...unitWarnings);
+  const sp = spacingOf(geo.affine);
+  const o = originOf(geo.affine);
+  return {
+    seriesInstanceUID: f.seriesInstanceUID,
+    stackId,
+    modality: f.modality,
+    description: f.seriesDescription,
+    seriesDate: f.seriesDate,
+    seriesTime: f.seriesTime,
+    manufacturer: f.manufacturer,
+    frameOfReferenceUID: f.frameOfReferenceUID,
+    size,
+    spacing: [sp[0], sp[1], sp[2]],
+    origin: [o[0], o[1], o[2]],
+    direction: directionOf(geo.affine),
+    instances: geo.slices.map((s) => s.ref),
+    warnings,
+    units,
+    suvbwFactor,
+    ...(geo.sliceOffsets ? { sliceOffsets: geo.sliceOffsets } : {}),
+    ...(refusal ? { refusal } : {}),
+  };
+}
+
+function unitsOf(f: FileHeader): { units: VolumeUnits; suvbwFactor: number | null; unitWarnings: string[] } {
+  if (f.modality === 'CT') return { units: 'HU', suvbwFactor: null, unitWarnings: [] };
+  if (f.modality === 'PT' && f.suv) {
+    const suv = computeSuvFactors(f.suv);
+    const unitWarnings = [...suv.warnings];
+    if (suv.alreadySuv) unitWarnings.unshift('PET values are already SUVbw (Units GML): no factor applied');
+    if (suv.suvbwFactor !== null) return { units: 'SUVbw', suvbwFactor: suv.suvbwFactor, unitWarnings };
+    const raw: VolumeUnits = f.units === 'BQML' ? 'BQML' : f.units === 'CNTS' ? 'CNTS' : 'raw';
+    unitWarnings.push(`SUV unavailable: values loaded in ${raw === 'raw' ? 'stored units' : raw}`);
+    return { units: raw, suvbwFactor: null, unitWarnings };
+  }
+  return { units: 'raw', suvbwFactor: null, unitWarnings: [] };
+}

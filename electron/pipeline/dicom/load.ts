@@ -1,0 +1,113 @@
+/**
+ * Loading one stack found by scanning as a Float32 Volume in physical units: frames are
+ * decoded in the ingest workers (rescaled per slice, × the SUV factor for PET), copied into
+ * one array, and — when the stack was not uniform — interpolated along k onto its grid.
+ */
+import { PipelineError } from '../errors.ts';
+import type { StageContext } from '../stage.ts';
+import { affineFrom } from '../volume/geometry.ts';
+import type { Volume } from '../volume/volume.ts';
+import { recallHeader } from './header-cache.ts';
+import { ingestPool } from './pool.ts';
+import type { InstanceRef, LoadedSeries, SeriesInfo } from './types.ts';
+
+/** Load a stack (see index.ts for the contract). */
+export async function load(series: SeriesInfo, ctx: StageContext = {}): Promise<LoadedSeries> {
+  const uid = series.seriesInstanceUID + (series.stackId ? ` (stack ${series.stackId})` : '');
+  if (series.refusal) throw new PipelineError('DICOM_REFUSED', `series ${uid} cannot be loaded: ${series.refusal}`);
+  const [nx, ny, nz] = series.size;
+  const plane = nx * ny;
+  const sources = series.instances.length;
+  const stack = new Float32Array(plane * sources);
+  const scale = series.suvbwFactor ?? 1;
+
+  // One task per file (a multi-frame file decodes all its frames in one go).
+  const byFile = new Map<string, { refs: InstanceRef[]; slots: number[] }>();
+  series.instances.forEach((ref, k) => {
+    if (!byFile.has(ref.path)) byFile.set(ref.path, { refs: [], slots: [] });
+    const entry = byFile.get(ref.path)!;
+    entry.refs.push(ref);
+    entry.slots.push(k);
+  });
+  const pool = ingestPool();
+  let done = 0;
+  const problems: string[] = [];
+  ctx.onProgress?.({ stage: 'load', done: 0, total: sources });
+  await Promise.all(
+    [...byFile].map(async ([path, { refs, slots }]) => {
+      const result = await pool.run(
+        {
+          op: 'frames',
+          path,
+          frames: refs.map((r) => r.frame),
+          scale,
+          expect: { sopInstanceUID: refs[0].sopInstanceUID, rows: ny, columns: nx },
+          header: recallHeader(path, refs[0].sopInstanceUID),
+        },
+        ctx.signal,
+      );
+      if (!result.ok) {
+        problems.push(result.message);
+        return;
+      }
+      result.frames!.forEach((values, i) => stack.set(values, slots[i] * plane));
+      done += refs.length;
+      ctx.onProgress?.({ stage: 'load', done, total: sources, message: path.split(/[\\/]/).pop() });
+    }),
+  );
+  ctx.signal?.throwIfAborted();
+  if (problems.length) {
+    // A volume with holes would be silently wrong: refuse, naming the first bad file.
+    problems.sort();
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more file${problems.length > 2 ? 's' : ''})` : '';
+    throw new PipelineError('DICOM_LOAD', `series ${uid}: ${problems[0]}${more}`);
+  }
+
+  const data = series.sliceOffsets ? interpolateSlices(stack, plane, series.sliceOffsets, nz, series.spacing[2]) : stack;
+  const sopInstanceUIDs = gridUIDs(series);
+  const affine = affineFrom(series.origin, axesOf(series.direction), series.spacing);
+  const volume: Volume = {
+    data,
+    size: [nx, ny, nz],
+    affine,
+    frameOfReferenceUID: series.frameOfReferenceUID,
+    modality: series.modality,
+    units: series.units,
+    sopInstanceUIDs,
+    seriesInstanceUID: series.seriesInstanceUID,
+  };
+  return { info: series, volume, warnings: series.warnings };
+}
+
+function axesOf(direction: readonly number[]): number[][] {
+  return [0, 1, 2].map((c) => [direction[c], direction[3 + c], direction[6 + c]]);
+}
+
+/** Linear interpolation along k from source slices at `offsets` (mm) onto nz slices `step` apart. */
+function interpolateSlices(stack: Float32Array, plane: number, offsets: readonly number[], nz: number, step: number): Float32Array {
+  const out = new Float32Array(plane * nz);
+  let s = 0;
+  for (let k = 0; k < nz; k++) {
+    const z = k * step;
+    while (s < offsets.length - 2 && offsets[s + 1] < z) s++;
+    const z0 = offsets[s], z1 = offsets[s + 1];
+    const t = Math.min(1, Math.max(0, z1 > z0 ? (z - z0) / (z1 - z0) : 0));
+    const a = stack.subarray(s * plane, (s + 1) * plane);
+    const b = stack.subarray((s + 1) * plane, (s + 2) * plane);
+    const o = k * plane;
+    for (let i = 0; i < plane; i++) out[o + i] = a[i] + t * (b[i] - a[i]);
+  }
+  return out;
+}
+
+/** SOP Instance UID per grid slice: the source image lying on it, '' for interpolated slices. */
+function gridUIDs(series: SeriesInfo): string[] {
+  if (!series.sliceOffsets) return series.instances.map((r) => r.sopInstanceUID);
+  const step = series.spacing[2];
+  const uids = new Array<string>(series.size[2]).fill('');
+  series.sliceOffsets.forEach((z, i) => {
+    const k = Math.round(z / step);
+    if (k >= 0 && k < uids.length && Math.abs(z - k * step) < 0.01 * step) uids[k] = series.instances[i].sopInstanceUID;
+  });
+  return uids;
+}

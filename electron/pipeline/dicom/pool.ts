@@ -1,0 +1,135 @@
+/**
+ * A small pool of worker threads (at most 2) that parse and decode DICOM files off the
+ * caller's thread. Each task has a time limit: a worker stuck on a pathological file is
+ * terminated and replaced, and the file is reported — a parser loop can never hang ingest.
+ *
+ * Set DELINEO_INGEST_WORKERS=0 to run tasks on the caller's thread (debugging; no time limit).
+ */
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { runTask, type TaskRequest, type TaskResult } from './tasks.ts';
+
+/** Per-task time limit: generous for a 1 GB multi-frame file on a slow disk, short for a loop. */
+export const TASK_TIMEOUT_MS = 60_000;
+
+interface Job {
+  readonly id: number;
+  readonly req: TaskRequest;
+  readonly resolve: (r: TaskResult) => void;
+  readonly timeoutMs: number;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | null;
+  timer: NodeJS.Timeout | null;
+}
+
+const WORKER_URL = new URL('./worker.ts', import.meta.url);
+
+/** A pool of ingest workers; tasks queue in order and resolve with a {@link TaskResult}. */
+export class IngestPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private readonly size: number;
+  private readonly inline: boolean;
+
+  constructor(size = Math.min(2, Math.max(1, os.availableParallelism() - 0))) {
+    this.size = Math.max(1, Math.min(2, size));
+    this.inline = process.env.DELINEO_INGEST_WORKERS === '0';
+  }
+
+  /** Run a task; resolves with its result (failures are results too), rejects only on abort. */
+  run(req: TaskRequest, signal?: AbortSignal, timeoutMs = TASK_TIMEOUT_MS): Promise<TaskResult> {
+    signal?.throwIfAborted();
+    if (this.inline) return runTask(req);
+    const task = new Promise<TaskResult>((resolve) => {
+      this.queue.push({ id: this.nextId++, req, resolve, timeoutMs });
+      this.pump();
+    });
+    if (!signal) return task;
+    // On abort the caller stops waiting; a running task finishes in its worker and is dropped.
+    return new Promise<TaskResult>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      task.then((r) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      });
+    });
+  }
+
+  /** Terminate all workers (queued tasks resolve as failures). */
+  async close(): Promise<void> {
+    for (const job of this.queue.splice(0)) job.resolve(failure(job.req.path, 'DICOM_CANCELLED', 'ingest was shut down'));
+    await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
+  }
+
+  private pump(): void {
+    while (this.queue.length) {
+      let slot = this.slots.find((s) => s.job === null);
+      if (!slot && this.slots.length < this.size) slot = this.spawn();
+      if (!slot) return;
+      this.start(slot, this.queue.shift()!);
+    }
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { worker: new Worker(WORKER_URL), job: null, timer: null };
+    slot.worker.on('message', (msg: { id: number; result: TaskResult }) => {
+      if (slot.job && slot.job.id === msg.id) this.finish(slot, msg.result);
+    });
+    // A worker that dies (out of memory, native crash) fails its file and is replaced.
+    slot.worker.on('error', (e) => this.replace(slot, 'DICOM_WORKER', `reading crashed the parser (${e.message.split('\n')[0]})`));
+    slot.worker.on('exit', (code) => {
+      if (slot.job) this.replace(slot, 'DICOM_WORKER', `the parser stopped (exit code ${code})`);
+    });
+    slot.worker.unref();
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private start(slot: Slot, job: Job): void {
+    slot.job = job;
+    slot.worker.ref();
+    slot.timer = setTimeout(
+      () => this.replace(slot, 'DICOM_TIMEOUT', `reading took longer than ${Math.round(job.timeoutMs / 1000)} s; skipped (the file may be corrupt)`),
+      job.timeoutMs,
+    );
+    slot.worker.postMessage({ id: job.id, req: job.req });
+  }
+
+  private finish(slot: Slot, result: TaskResult): void {
+    const job = slot.job!;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.job = null;
+    slot.timer = null;
+    slot.worker.unref();
+    job.resolve(result);
+    this.pump();
+  }
+
+  private replace(slot: Slot, code: string, message: string): void {
+    const job = slot.job;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.job = null;
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    void slot.worker.terminate();
+    if (job) job.resolve(failure(job.req.path, code, message));
+    this.pump();
+  }
+}
+
+function failure(path: string, code: string, message: string): TaskResult {
+  return { ok: false, code, message: `${path}: ${message}`, path };
+}
+
+let shared: IngestPool | null = null;
+
+/** The process-wide ingest pool (workers are unref'd while idle, so they never keep a process alive). */
+export function ingestPool(): IngestPool {
+  shared ??= new IngestPool();
+  return shared;
+}

@@ -1,0 +1,163 @@
+/**
+ * Reading one DICOM file: bytes from disk with a size cap, layout, header, and (on request)
+ * its frames as Float32 values in physical units. Runs inside the ingest workers; every
+ * failure is a one-line PipelineError naming the file.
+ */
+import { open } from 'node:fs/promises';
+import { PipelineError } from '../errors.ts';
+import { analyseFile, isNativeSyntax, MAX_FILE_BYTES, EXPLICIT_BE, type FileLayout } from './file-layout.ts';
+import { parseHeader } from './dataset.ts';
+import { extractHeader, type FileHeader } from './header.ts';
+import { decodeFrame, type PixelModule } from './pixels.ts';
+
+/** Read a whole file, refusing anything larger than the cap before allocating for it. */
+export async function readBytes(path: string, maxBytes = MAX_FILE_BYTES): Promise<Uint8Array> {
+  const handle = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
+    throw new PipelineError('FILE_READ', `cannot open (${e.code ?? e.message})`, path);
+  });
+  try {
+    const { size } = await handle.stat();
+    if (size > maxBytes) throw new PipelineError('DICOM_TOO_LARGE', `file is ${size} bytes, more than the ${maxBytes}-byte limit`, path);
+    const bytes = new Uint8Array(size);
+    let done = 0;
+    while (done < size) {
+      const { bytesRead } = await handle.read(bytes, done, size - done, done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done === size ? bytes : bytes.subarray(0, done);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A parsed file: its layout (with pixel locations) and its plain header. */
+export interface ParsedFile {
+  readonly layout: FileLayout;
+  readonly header: FileHeader;
+}
+
+/** Layout + header of a file already in memory. */
+export function parseFile(bytes: Uint8Array, path: string): ParsedFile {
+  const layout = analyseFile(bytes, path);
+  const dataset = parseHeader(layout, path);
+  return { layout, header: extractHeader(dataset, path, layout.transferSyntaxUID, layout.pixelData !== null) };
+}
+
+/**
+ * The frames of a parsed image as Float32 values: stored × slope + intercept (per frame), then
+ * × `scale` (the SUV factor for PET, 1 otherwise).
+ *
+ * @param frames 1-based frame numbers wanted.
+ */
+export async function readFrames(file: ParsedFile, frames: readonly number[], scale: number): Promise<Float32Array[]> {
+  const { header, layout } = file;
+  const pixel = header.pixel;
+  const where = header.path;
+  if (!pixel || !layout.pixelData) throw new PipelineError('DICOM_NO_PIXELS', 'has no pixel data', where);
+  if (pixel.samplesPerPixel !== 1) {
+    throw new PipelineError('DICOM_COLOUR', `is a colour image (${pixel.photometricInterpretation}); only greyscale images load as volumes`, where);
+  }
+  const out: Float32Array[] = [];
+  const n = pixel.rows * pixel.columns;
+  for (const f of frames) {
+    if (f < 1 || f > header.numberOfFrames) throw new PipelineError('DICOM_FRAME', `has no frame ${f} (it holds ${header.numberOfFrames})`, where);
+    const fh = header.frames[f - 1];
+    const slope = fh.rescaleSlope * scale, intercept = fh.rescaleIntercept * scale;
+    const loc = layout.pixelData;
+    if (loc.kind === 'native' && isNativeSyntax(layout.transferSyntaxUID)) {
+      out.push(nativeFrame(loc.bytes, pixel, f - 1, layout.transferSyntaxUID === EXPLICIT_BE, slope, intercept, where));
+      continue;
+    }
+    const stored = await encapsulatedFrame(file, pixel, f - 1);
+    if (stored.length < n) throw new PipelineError('DICOM_DECODE', `frame ${f} decoded to ${stored.length} values, expected ${n}`, where);
+    const values = new Float32Array(n);
+    for (let i = 0; i < n; i++) values[i] = stored[i] * slope + intercept;
+    out.push(values);
+  }
+  return out;
+}
+
+type Stored = ArrayLike<number> & { readonly length: number };
+
+async function encapsulatedFrame(file: ParsedFile, pixel: PixelModule, index: number): Promise<Stored> {
+  const { layout, header } = file;
+  const loc = layout.pixelData!;
+  if (loc.kind !== 'encapsulated') throw new PipelineError('DICOM_MALFORMED', `native Pixel Data under encapsulated syntax ${layout.transferSyntaxUID}`, header.path);
+  const bytes = frameFragments(loc.offsetTable, loc.fragments, index, header.numberOfFrames, header.path);
+  try {
+    return await decodeFrame(layout.transferSyntaxUID, pixel, bytes);
+  } catch (e) {
+    if (e instanceof PipelineError) throw e.path ? e : new PipelineError(e.code, e.message, header.path);
+    throw new PipelineError('DICOM_DECODE', `frame ${index + 1} cannot be decoded (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`, header.path);
+  }
+}
+
+/**
+ * Physical values of one native frame: stored values masked to Bits Stored (sign-extended when
+ * signed), × slope + intercept. Little-endian 16-bit frames — nearly every CT and MR — take a
+ * typed-array fast path.
+ */
+function nativeFrame(bytes: Uint8Array, p: PixelModule, index: number, bigEndian: boolean, slope: number, intercept: number, path: string): Float32Array {
+  const n = p.rows * p.columns;
+  const bpp = p.bitsAllocated / 8;
+  if (![1, 2, 4].includes(bpp)) throw new PipelineError('DICOM_UNSUPPORTED', `Bits Allocated ${p.bitsAllocated} is not supported`, path);
+  const start = index * n * bpp;
+  if (start + n * bpp > bytes.length) {
+    throw new PipelineError('DICOM_TRUNCATED', `Pixel Data holds ${bytes.length} bytes, frame ${index + 1} needs bytes ${start}–${start + n * bpp}`, path);
+  }
+  const out = new Float32Array(n);
+  const signed = p.pixelRepresentation === 1;
+  const masked = p.bitsStored > 0 && p.bitsStored < p.bitsAllocated;
+  const shift = 32 - p.bitsStored;
+  if (bpp === 2 && !bigEndian) {
+    const at = bytes.byteOffset + start;
+    // Typed arrays need 2-byte alignment; an odd offset (rare) is copied once.
+    const values = at % 2 === 0 ? new Uint16Array(bytes.buffer, at, n) : new Uint16Array(bytes.slice(start, start + 2 * n).buffer);
+    if (signed) for (let i = 0; i < n; i++) out[i] = ((values[i] << shift) >> shift) * slope + intercept;
+    else if (masked) for (let i = 0, m = (1 << p.bitsStored) - 1; i < n; i++) out[i] = (values[i] & m) * slope + intercept;
+    else for (let i = 0; i < n; i++) out[i] = values[i] * slope + intercept;
+    return out;
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset + start, n * bpp);
+  const le = !bigEndian;
+  for (let i = 0; i < n; i++) {
+    let v = bpp === 2 ? view.getUint16(i * 2, le) : bpp === 1 ? view.getUint8(i) : view.getUint32(i * 4, le);
+    // Keep the low Bits Stored bits; a signed value takes its sign from bit (Bits Stored − 1).
+    if (masked || signed) v = signed ? (v << shift) >> shift : (v << shift) >>> shift;
+    out[i] = v * slope + intercept;
+  }
+  return out;
+}
+
+/** The bytes of one frame of encapsulated Pixel Data. */
+function frameFragments(offsets: readonly number[], fragments: readonly Uint8Array[], index: number, frames: number, path: string): Uint8Array {
+  if (frames === 1) return concat(fragments);
+  if (offsets.length === frames) {
+    // Offsets count from the first fragment's item tag; each fragment adds 8 bytes of item header.
+    let at = 0;
+    const chosen: Uint8Array[] = [];
+    const begin = offsets[index], end = index + 1 < frames ? offsets[index + 1] : Infinity;
+    for (const frag of fragments) {
+      if (at >= begin && at < end) chosen.push(frag);
+      at += 8 + frag.length;
+    }
+    if (chosen.length) return concat(chosen);
+  }
+  if (fragments.length === frames) return fragments[index];
+  // No usable offset table: JPEG-family frames start with an SOI marker (FFD8).
+  const starts = fragments.map((f, i) => (f[0] === 0xff && f[1] === 0xd8) || (f[0] === 0xff && f[1] === 0x4f) ? i : -1).filter((i) => i >= 0);
+  if (starts.length === frames) return concat(fragments.slice(starts[index], starts[index + 1] ?? fragments.length));
+  throw new PipelineError('DICOM_MALFORMED', `cannot tell which of ${fragments.length} fragments belong to frame ${index + 1} of ${frames}`, path);
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,119 @@
+/**
+ * Finding DICOM files: walk files and folders recursively (symlinks followed, loops and
+ * repeats cut by real path), parse every header in the ingest workers, group into studies.
+ *
+ * Files met while walking a folder that are plainly not DICOM (README, .xml, DICOMDIR's
+ * siblings) are skipped silently — folders of real studies hold them; a file named explicitly
+ * by the caller that is not DICOM is reported. DICOMDIR itself is skipped: the folder walk
+ * already finds every file it indexes.
+ */
+import { readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { PipelineError } from '../errors.ts';
+import type { StageContext } from '../stage.ts';
+import { groupStudies } from './group.ts';
+import type { FileHeader } from './header.ts';
+import { rememberHeader } from './header-cache.ts';
+import { ingestPool } from './pool.ts';
+import type { FileProblem, ScanResult } from './types.ts';
+
+const DICOMDIR_CLASS = '1.2.840.10008.1.3.10';
+
+interface Candidate {
+  readonly path: string;
+  /** Named by the caller (problems are reported) rather than found in a folder. */
+  readonly explicit: boolean;
+}
+
+/** Collect candidate files under the given paths; unreadable paths become problems. */
+export async function collectFiles(paths: readonly string[], ctx: StageContext = {}): Promise<{ files: Candidate[]; errors: FileProblem[] }> {
+  const files: Candidate[] = [];
+  const errors: FileProblem[] = [];
+  const seen = new Set<string>();
+  const walk = async (p: string, explicit: boolean): Promise<void> => {
+    ctx.signal?.throwIfAborted();
+    let real: string;
+    try {
+      real = await realpath(p);
+    } catch (e) {
+      if (explicit) errors.push({ path: p, message: `${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : 'cannot be read'}` });
+      return;
+    }
+    if (seen.has(real)) return; // a symlink loop or the same file reached twice
+    seen.add(real);
+    const info = await stat(real).catch(() => null);
+    if (!info) return;
+    if (info.isDirectory()) {
+      const entries = await readdir(real).catch(() => null);
+      if (!entries) {
+        errors.push({ path: p, message: `${p}: folder cannot be read` });
+        return;
+      }
+      for (const name of entries.sort()) {
+        if (name.startsWith('.')) continue;
+        await walk(path.join(p, name), false);
+      }
+    } else if (info.isFile()) {
+      if (path.basename(p).toUpperCase() === 'DICOMDIR') return;
+      files.push({ path: p, explicit });
+    }
+  };
+  for (const p of paths) await walk(path.resolve(p), true);
+  return { files, errors };
+}
+
+/** Scan paths into studies (see index.ts for the contract). */
+export async function scan(paths: readonly string[], ctx: StageContext = {}): Promise<ScanResult> {
+  const { files, errors } = await collectFiles(paths, ctx);
+  const pool = ingestPool();
+  const headers: FileHeader[] = [];
+  let done = 0;
+  ctx.onProgress?.({ stage: 'scan', done: 0, total: files.length });
+  await Promise.all(
+    files.map(async (file) => {
+      const result = await pool.run({ op: 'header', path: file.path }, ctx.signal);
+      done++;
+      ctx.onProgress?.({ stage: 'scan', done, total: files.length, message: path.basename(file.path) });
+      if (result.ok) {
+        if (result.header.sopClassUID !== DICOMDIR_CLASS) {
+          headers.push(result.header);
+          rememberHeader(result.header);
+        }
+      } else if (file.explicit || result.code !== 'DICOM_NOT_DICOM') {
+        errors.push({ path: file.path, message: result.message });
+      }
+    }),
+  );
+  ctx.signal?.throwIfAborted();
+  // Same order whatever the workers' timing.
+  headers.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const grouped = groupStudies(dedupeInstances(headers, errors));
+  errors.push(...grouped.errors);
+  errors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { studies: grouped.studies, errors };
+}
+
+/** The same SOP instance in two files (a copied folder): keep the first, say so. */
+function dedupeInstances(headers: FileHeader[], errors: FileProblem[]): FileHeader[] {
+  const byUid = new Map<string, FileHeader>();
+  const out: FileHeader[] = [];
+  for (const h of headers) {
+    if (!h.sopInstanceUID) {
+      errors.push({ path: h.path, message: `${h.path}: no SOP Instance UID; not a usable DICOM object` });
+      continue;
+    }
+    const first = byUid.get(h.sopInstanceUID);
+    if (first) {
+      errors.push({ path: h.path, message: `${h.path}: same SOP Instance UID as ${first.path}; the copy is ignored` });
+      continue;
+    }
+    byUid.set(h.sopInstanceUID, h);
+    out.push(h);
+  }
+  return out;
+}
+
+/** The error scanning raises when nothing usable was found at all. */
+export function nothingFound(paths: readonly string[]): PipelineError {
+  return new PipelineError('DICOM_NOTHING', `no DICOM images found in ${paths.join(', ')}`);
+}

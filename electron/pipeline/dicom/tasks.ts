@@ -1,0 +1,53 @@
+/**
+ * The work an ingest worker does, as plain messages in and out (structured-clonable), so the
+ * same functions run in a worker thread or, as a fallback, on the caller's thread.
+ */
+import { PipelineError } from '../errors.ts';
+import type { FileHeader } from './header.ts';
+import { analyseFile } from './file-layout.ts';
+import { parseFile, readBytes, readFrames } from './read-file.ts';
+
+/** Parse a file's header (no pixel decoding). */
+export interface HeaderRequest {
+  readonly op: 'header';
+  readonly path: string;
+}
+
+/** Decode frames of an image into physical values × scale. */
+export interface FramesRequest {
+  readonly op: 'frames';
+  readonly path: string;
+  /** 1-based frame numbers. */
+  readonly frames: readonly number[];
+  readonly scale: number;
+  /** The image scanning saw; a file that changed since is refused. */
+  readonly expect: { readonly sopInstanceUID: string; readonly rows: number; readonly columns: number };
+  /** The header scanning parsed, when still at hand: saves a second full parse. */
+  readonly header?: FileHeader;
+}
+
+export type TaskRequest = HeaderRequest | FramesRequest;
+
+export type TaskResult =
+  | { readonly ok: true; readonly header: FileHeader; readonly frames?: Float32Array[] }
+  | { readonly ok: false; readonly code: string; readonly message: string; readonly path: string };
+
+/** Run one task; failures come back as values (one line, naming the file), never throw. */
+export async function runTask(req: TaskRequest): Promise<TaskResult> {
+  try {
+    const bytes = await readBytes(req.path);
+    if (req.op === 'header') return { ok: true, header: parseFile(bytes, req.path).header };
+    // With the scan's header, only the layout is needed — if the bytes still hold that instance.
+    const layout = req.header ? analyseFile(bytes, req.path) : null;
+    const file = layout && layout.sopInstanceUID === req.header!.sopInstanceUID ? { layout, header: req.header! } : parseFile(bytes, req.path);
+    const h = file.header;
+    if (h.sopInstanceUID !== req.expect.sopInstanceUID || h.pixel?.rows !== req.expect.rows || h.pixel?.columns !== req.expect.columns) {
+      throw new PipelineError('DICOM_CHANGED', 'changed since it was scanned (different instance or image size)', req.path);
+    }
+    return { ok: true, header: h, frames: await readFrames(file, req.frames, req.scale) };
+  } catch (e) {
+    if (e instanceof PipelineError) return { ok: false, code: e.code, message: e.message, path: req.path };
+    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    return { ok: false, code: 'DICOM_UNREADABLE', message: `${req.path}: ${reason}`, path: req.path };
+  }
+}
