@@ -20,13 +20,13 @@ def test_items_have_the_agreed_shape(ds_root):
     ds = CaseDataset(ds_root, ["CT", "PT"], "train", NORM)
     meta = json.loads((ds_root / "dataset.json").read_text())
     assert len(ds) == sum(c["split"] == "train" for c in meta["cases"])
-    assert ds.labelled_indices and ds.unlabelled_indices
+    assert ds.labelled_indices() and ds.unlabelled_indices()
     for i in range(len(ds)):
         it = ds[i]
         assert it["image"].shape == (2, 24, 48, 48) and it["image"].dtype == np.float32
         assert it["spacing"] == (3.0, 1.0, 1.0)
         assert 0.0 <= it["image"][0].min() and it["image"][0].max() <= 1.0  # CT window
-        if i in ds.labelled_indices:
+        if i in ds.labelled_indices():
             assert it["label"].shape == (1, 24, 48, 48) and it["label"].dtype == np.uint8
         else:
             assert it["label"] is None

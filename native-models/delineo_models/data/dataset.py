@@ -68,12 +68,10 @@ class CaseDataset:
     def __len__(self) -> int:
         return len(self.cases)
 
-    @property
     def labelled_indices(self) -> list[int]:
         """Indices of the cases whose label a trainer may use."""
         return [i for i, c in enumerate(self.cases) if c["labelled"]]
 
-    @property
     def unlabelled_indices(self) -> list[int]:
         """Indices of the cases without a usable label."""
         return [i for i, c in enumerate(self.cases) if not c["labelled"]]
