@@ -20,39 +20,47 @@ interface FrameSlice extends StackSlice {
   readonly frameIndex: number;
 }
 
-/** Group headers into studies; images that cannot be placed in 3D come back as problems. */
+/**
+ * Group headers into studies; images that cannot be placed in 3D come back as problems.
+ * Series are gathered by Series Instance UID across the whole scan (a series UID is globally
+ * unique): images of one series that disagree on their Study Instance UID — some exporters do
+ * that — stay one series, filed under the study most of them name, with a warning.
+ */
 export function groupStudies(headers: readonly FileHeader[]): { studies: StudyInfo[]; errors: FileProblem[] } {
   const errors: FileProblem[] = [];
-  const byStudy = new Map<string, FileHeader[]>();
-  for (const h of headers) {
-    const key = h.study.studyInstanceUID || '(no study UID)';
-    if (!byStudy.has(key)) byStudy.set(key, []);
-    byStudy.get(key)!.push(h);
-  }
-  const studies: StudyInfo[] = [];
-  for (const [uid, files] of byStudy) {
-    const series: SeriesInfo[] = [];
-    const structureSets: StudyInfo['structureSets'][number][] = [];
-    const registrations: StudyInfo['registrations'][number][] = [];
-    const bySeries = new Map<string, FileHeader[]>();
-    for (const f of files) {
-      if (f.structureSet) {
-        structureSets.push({ path: f.path, sopInstanceUID: f.sopInstanceUID, label: f.structureSet.label, referencedSeriesUID: f.structureSet.referencedSeriesUID });
-      } else if (REGISTRATION_CLASSES.has(f.sopClassUID) || f.modality === 'REG') {
-        registrations.push({ path: f.path, sopInstanceUID: f.sopInstanceUID });
-      } else if (f.pixel) {
-        if (!bySeries.has(f.seriesInstanceUID)) bySeries.set(f.seriesInstanceUID, []);
-        bySeries.get(f.seriesInstanceUID)!.push(f);
-      }
+  const studies = new Map<string, { first: FileHeader; series: SeriesInfo[]; structureSets: StudyInfo['structureSets'][number][]; registrations: StudyInfo['registrations'][number][] }>();
+  const studyFor = (uid: string, h: FileHeader) => {
+    const key = uid || '(no study UID)';
+    if (!studies.has(key)) studies.set(key, { first: h, series: [], structureSets: [], registrations: [] });
+    return studies.get(key)!;
+  };
+  const bySeries = new Map<string, FileHeader[]>();
+  for (const f of headers) {
+    if (f.structureSet) {
+      studyFor(f.study.studyInstanceUID, f).structureSets.push({ path: f.path, sopInstanceUID: f.sopInstanceUID, label: f.structureSet.label, referencedSeriesUID: f.structureSet.referencedSeriesUID });
+    } else if (REGISTRATION_CLASSES.has(f.sopClassUID) || f.modality === 'REG') {
+      studyFor(f.study.studyInstanceUID, f).registrations.push({ path: f.path, sopInstanceUID: f.sopInstanceUID });
+    } else if (f.pixel) {
+      if (!bySeries.has(f.seriesInstanceUID)) bySeries.set(f.seriesInstanceUID, []);
+      bySeries.get(f.seriesInstanceUID)!.push(f);
     }
-    for (const [, images] of bySeries) series.push(...seriesStacks(images, errors));
-    const first = files[0];
-    studies.push({ studyInstanceUID: uid, patient: first.patient, header: first.study, series, structureSets, registrations });
   }
-  return { studies, errors };
+  for (const [, images] of bySeries) {
+    const counts = new Map<string, number>();
+    for (const f of images) counts.set(f.study.studyInstanceUID, (counts.get(f.study.studyInstanceUID) ?? 0) + 1);
+    const studyUID = [...counts].sort((a, b) => b[1] - a[1])[0][0];
+    const extra = counts.size > 1 ? [`images of this series name ${counts.size} different Study Instance UIDs; kept as one series under ${studyUID}`] : [];
+    const home = images.find((f) => f.study.studyInstanceUID === studyUID)!;
+    studyFor(studyUID, home).series.push(...seriesStacks(images, errors, extra));
+  }
+  const out: StudyInfo[] = [];
+  for (const [uid, st] of studies) {
+    out.push({ studyInstanceUID: uid, patient: st.first.patient, header: st.first.study, series: st.series, structureSets: st.structureSets, registrations: st.registrations });
+  }
+  return { studies: out, errors };
 }
 
-function seriesStacks(images: readonly FileHeader[], errors: FileProblem[]): SeriesInfo[] {
+function seriesStacks(images: readonly FileHeader[], errors: FileProblem[], extraWarnings: readonly string[]): SeriesInfo[] {
   const groups = new Map<string, FrameSlice[]>();
   for (const f of images) {
     if (f.pixel!.samplesPerPixel !== 1) {
@@ -88,7 +96,7 @@ function seriesStacks(images: readonly FileHeader[], errors: FileProblem[]): Ser
   const stacks: FrameSlice[][] = [];
   for (const g of groups.values()) stacks.push(...splitAcquisitions(g));
   stacks.sort((a, b) => Number(isScout(a)) - Number(isScout(b)) || b.length - a.length);
-  return stacks.map((s, i) => describeStack(s, stacks.length > 1 ? String(i + 1) : ''));
+  return stacks.map((s, i) => describeStack(s, stacks.length > 1 ? String(i + 1) : '', extraWarnings));
 }
 
 function isScout(s: readonly FrameSlice[]): boolean {
@@ -113,10 +121,10 @@ function splitAcquisitions(slices: FrameSlice[]): FrameSlice[][] {
   return overlap ? [...acq.values()] : [slices];
 }
 
-function describeStack(slices: FrameSlice[], stackId: string): SeriesInfo {
+function describeStack(slices: FrameSlice[], stackId: string, extraWarnings: readonly string[]): SeriesInfo {
   const f = slices[0].file;
   const fr = f.frames[slices[0].frameIndex];
-  const warnings: string[] = [];
+  const warnings: string[] = [...extraWarnings];
   let spacing = fr.pixelSpacing;
   if (!spacing) {
     spacing = [1, 1];
