@@ -286,7 +286,7 @@ export class AppService {
         try {
           const planning = this.#planning(r.studyId);
           const grid = await this.#volume(r.studyId, planning, ctx);
-          const imported = await this.#pipeline.importStructures(known.path, grid, ctx);
+          const imported = await this.#pipeline.importStructures(known.path, study.info, grid, ctx);
           const structures = imported.structures.map((s) =>
             this.#structures.add({
               studyId: r.studyId, name: s.name, color: s.color, interpretedType: s.interpretedType, generation: 'MANUAL',

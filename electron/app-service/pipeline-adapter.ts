@@ -44,6 +44,7 @@ export interface PipelineAdapter {
   /** Rasterise an RTSTRUCT's ROIs onto the planning grid. */
   importStructures(
     structureSetPath: string,
+    study: StudyInfo,
     planning: Volume,
     ctx: StageContext,
   ): Promise<{ structures: readonly PipelineStructure[]; warnings: readonly string[] }>;
@@ -70,14 +71,16 @@ export function realPipeline(): PipelineAdapter {
       const { loadSeries } = await import('../pipeline/dicom/index.ts');
       return loadSeries(series, ctx);
     },
-    async importStructures() {
-      throw notAvailable('reading RTSTRUCT files');
+    async importStructures(structureSetPath, study, planning, ctx) {
+      const { importStructureSet } = await import('./import-structures.ts');
+      return importStructureSet(structureSetPath, study, planning, ctx);
     },
     async segment() {
       throw notAvailable('auto-contouring');
     },
-    async exportRtstruct() {
-      throw notAvailable('RTSTRUCT export');
+    async exportRtstruct(input, ctx) {
+      const { exportStructureSet } = await import('./export-structures.ts');
+      return exportStructureSet(input, ctx);
     },
   };
 }
