@@ -2,9 +2,9 @@
  * Finding DICOM files: walk files and folders recursively (symlinks followed, loops and
  * repeats cut by real path), parse every header in the ingest workers, group into studies.
  *
- * Files met while walking a folder that are plainly not DICOM (README, .xml, DICOMDIR's
- * siblings) are skipped silently — folders of real studies hold them; a file named explicitly
- * by the caller that is not DICOM is reported. DICOMDIR itself is skipped: the folder walk
+ * Files met while walking a folder that are plainly not DICOM (README, .xml, .nii.gz) are
+ * skipped silently — folders of real studies hold them; a file named explicitly by the caller,
+ * or one whose name claims DICOM (.dcm, .ima …), that is not DICOM is reported. DICOMDIR itself is skipped: the folder walk
  * already finds every file it indexes.
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
@@ -18,6 +18,8 @@ import { ingestPool } from './pool.ts';
 import type { FileProblem, ScanResult } from './types.ts';
 
 const DICOMDIR_CLASS = '1.2.840.10008.1.3.10';
+/** Names that say "I am DICOM": such a file that is not is reported even when found by walking. */
+const CLAIMS_DICOM = /\.(dcm|dic|dicom|ima)$/i;
 
 interface Candidate {
   readonly path: string;
@@ -79,7 +81,7 @@ export async function scan(paths: readonly string[], ctx: StageContext = {}): Pr
           headers.push(result.header);
           rememberHeader(result.header);
         }
-      } else if (file.explicit || result.code !== 'DICOM_NOT_DICOM') {
+      } else if (file.explicit || result.code !== 'DICOM_NOT_DICOM' || CLAIMS_DICOM.test(file.path)) {
         errors.push({ path: file.path, message: result.message });
       }
     }),
