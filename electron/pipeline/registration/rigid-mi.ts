@@ -63,6 +63,12 @@ export interface RigidMiOutput {
   readonly iterations: readonly number[];
   /** Every level ended by step tolerance, not by the iteration cap. */
   readonly converged: boolean;
+  /**
+   * Stability residual (mm): the finest level re-optimised from the result with a fresh sample
+   * set; the largest displacement between the two answers over the body samples. A well-posed
+   * optimum moves by a fraction of a millimetre; a flat or ambiguous one by more.
+   */
+  readonly residualMm: number;
   readonly initialisation: 'centre-of-mass' | 'geometric-centre';
   /** Euler parameters [α, β, γ (rad), tx, ty, tz (mm)] about `centre`. */
   readonly params: number[];
@@ -138,8 +144,11 @@ export function registerRigidMI(
     last = { mi: final.mi, nmi: final.nmi, overlap: final.overlap };
     onProgress((l + 1) * o.maxIterations, total, `level ${l + 1}/${nLevels} done, MI ${final.mi.toFixed(4)}`);
   }
+  onProgress(total, total, 'checking the stability of the optimum');
+  const residualMm = refinementResidual(fixedLevels[nLevels - 1], movingLevels[nLevels - 1], fixed.isCT, movingRange, params, centre, o, o.initialSteps[nLevels - 1] / 2).residualMm;
   const p = Array.from(params) as unknown as RigidParameters;
   return {
+    residualMm,
     movingToFixed: Array.from(movingToFixedMatrix(p, centre)),
     fixedToMoving: Array.from(fixedToMovingMatrix(p, centre)),
     mi: last.mi,
@@ -151,6 +160,77 @@ export function registerRigidMI(
     params: Array.from(params),
     centre: Array.from(centre),
   };
+}
+
+/**
+ * Re-optimise at the finest level from `params` with a fresh sample set and return the largest
+ * displacement (mm) between the two transforms over the body samples, with the metric at
+ * `params`. Used as the stability residual of an optimised result, and as the disagreement
+ * between a given alignment (identity, a REG object) and the images.
+ */
+function refinementResidual(
+  fl: LevelImage, ml: LevelImage, isCT: boolean, movingRange: [number, number],
+  params: Float64Array, centre: readonly number[], o: RigidMiOptions, initialStep: number,
+): { residualMm: number; mi: number; nmi: number; overlap: number } {
+  const l = o.levelsMm.length - 1;
+  const samples = sampleFixed(fl, bodyMask(fl, isCT), o.samples[l], o.seed + 1000);
+  if (samples.count < 50) return { residualMm: 0, mi: 0, nmi: 1, overlap: 0 };
+  const metric = new MattesMI(samples, ml, sampleRange(samples.values), movingRange, o.bins);
+  const radius = rmsRadius(samples.points, centre);
+  const at = metric.evaluate(params as unknown as RigidParameters, centre, false);
+  const again = regularStepAscent(
+    (p) => {
+      const v = metric.evaluate(p as unknown as RigidParameters, centre, true);
+      return { value: v.mi, gradient: v.gradient };
+    },
+    params,
+    { initialStep, minStep: o.minSteps[l], maxIterations: o.maxIterations, scales: [radius, radius, radius, 1, 1, 1] },
+  );
+  const a = fixedToMovingMatrix(Array.from(params) as unknown as RigidParameters, centre);
+  const b = fixedToMovingMatrix(Array.from(again.params) as unknown as RigidParameters, centre);
+  let worst = 0;
+  for (let s = 0; s < samples.count; s++) {
+    const x = samples.points[3 * s], y = samples.points[3 * s + 1], z = samples.points[3 * s + 2];
+    let d2 = 0;
+    for (let r = 0; r < 3; r++) {
+      const dr = (a[r * 4] - b[r * 4]) * x + (a[r * 4 + 1] - b[r * 4 + 1]) * y + (a[r * 4 + 2] - b[r * 4 + 2]) * z + a[r * 4 + 3] - b[r * 4 + 3];
+      d2 += dr * dr;
+    }
+    worst = Math.max(worst, d2);
+  }
+  return { residualMm: Math.sqrt(worst), mi: at.mi, nmi: at.nmi, overlap: at.overlap };
+}
+
+/**
+ * Metric at a given alignment (identity, a REG object) and how far a local re-optimisation at
+ * the finest level moves it (mm): a sound alignment barely moves, a wrong one moves a lot.
+ */
+export function evaluateAlignment(
+  fixed: RigidImage,
+  moving: RigidImage,
+  fixedToMoving: Mat4,
+  options: Partial<RigidMiOptions> = {},
+  onProgress: RigidMiProgress = () => {},
+): { mi: number; nmi: number; overlap: number; residualMm: number } {
+  const o = { ...DEFAULT_RIGID_MI_OPTIONS, ...options };
+  const l = o.levelsMm.length - 1;
+  onProgress(0, 1, 'checking the alignment against the images');
+  const [fl] = buildPyramid(fixed, [o.levelsMm[l]]);
+  const [ml] = buildPyramid(moving, [o.levelsMm[l]]);
+  const centre = centreOfMass(bodyMask(fl, fixed.isCT), fl) ?? geometricCentre(fl);
+  const params = Float64Array.from(eulerAbout(fixedToMoving, centre));
+  const r = refinementResidual(fl, ml, fixed.isCT, [percentile(ml.data, 0.001), percentile(ml.data, 0.999)], params, centre, o, o.initialSteps[l]);
+  onProgress(1, 1, 'alignment checked');
+  return r;
+}
+
+/** Euler parameters about centre c of a rigid 4×4 [R | t₀]: R = Rz·Ry·Rx, t = R c + t₀ − c. */
+export function eulerAbout(m: Mat4, c: readonly number[]): number[] {
+  const beta = -Math.asin(Math.max(-1, Math.min(1, m[8])));
+  const alpha = Math.atan2(m[9], m[10]);
+  const gamma = Math.atan2(m[4], m[0]);
+  const t = [0, 1, 2].map((r) => m[r * 4] * c[0] + m[r * 4 + 1] * c[1] + m[r * 4 + 2] * c[2] + m[r * 4 + 3] - c[r]);
+  return [alpha, beta, gamma, t[0], t[1], t[2]];
 }
 
 /** [lo, hi] of sample values, robust to a few outliers (0.1th and 99.9th percentiles). */

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { assessQuality } from './quality.ts';
+
+describe('registration quality flag', () => {
+  it('passes a good optimised result and says why', () => {
+    expect(assessQuality({ nmi: 1.25, overlap: 0.94, residualMm: 0.3, converged: true })).toEqual({
+      ok: true, reason: 'NMI 1.250, 94% body overlap, stable to 0.30 mm', nmi: 1.25, overlap: 0.94, residualMm: 0.3,
+    });
+  });
+
+  it.each([
+    [{ nmi: 1.02, overlap: 0.9, residualMm: 0.2 }, /^low mutual information \(NMI 1\.020 < 1\.05\)/],
+    [{ nmi: 1.2, overlap: 0.1, residualMm: 0.2 }, /^only 10% of the fixed body lies inside the moving series$/],
+    [{ nmi: 1.2, overlap: 0.9, residualMm: 3.5 }, /^unstable optimum: re-optimising moved the body by up to 3\.5 mm$/],
+    [{ nmi: 1.2, overlap: 0.9, residualMm: 3.5, given: true }, /^the images disagree with this alignment: optimising from it moves the body by up to 3\.5 mm$/],
+    [{ nmi: 1.2, overlap: 0.9, residualMm: 0.1, converged: false }, /did not converge/],
+  ])('flags %o', (evidence, reason) => {
+    const q = assessQuality(evidence);
+    expect(q.ok).toBe(false);
+    expect(q.reason).toMatch(reason);
+  });
+
+  it('lists every problem in one line', () => {
+    const q = assessQuality({ nmi: 1.0, overlap: 0.05, residualMm: 9, converged: false });
+    expect(q.reason.split('; ')).toHaveLength(4);
+    expect(q.reason).not.toContain('\n');
+  });
+});
