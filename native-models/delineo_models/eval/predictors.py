@@ -1,0 +1,164 @@
+"""Things that contour a case for the reports: trained runs and the classical PET baselines.
+
+Every predictor takes a ``CaseImages`` (physical units, the expert contour's grid) and returns
+``{"combined": bool mask, "heads": [bool mask per network head]}`` on that same grid, so
+metrics are always measured where the expert drew.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..data.nifti_io import NiftiVolume, read_nifti
+from ..data.normalize import normalize
+from ..data.resample import grid_for_spacing, resample_to_grid
+from .baselines import suv25, suv41
+from .postprocess import remove_small_components
+from .sliding_window import sliding_window_predict
+
+
+@dataclass
+class CaseImages:
+    """One evaluation case in physical units on one grid.
+
+    Attributes:
+        id: case id.
+        channels: modality name → float32 (D, H, W) (HU, SUV, MR a.u.).
+        affine: NIfTI 4×4 of the grid; spacing: (z, y, x) mm.
+        label: expert mask (D, H, W) bool, or None.
+        split, labelled: as in the dataset.json the case came from.
+    """
+
+    id: str
+    channels: dict
+    affine: np.ndarray
+    spacing: tuple
+    label: np.ndarray | None
+    split: str = "test"
+    source: str = ""
+
+
+def load_cases(root, ids=None) -> list[CaseImages]:
+    """All cases of a dataset.json folder (or those in ``ids``) with every channel, unnormalised."""
+    root = Path(root)
+    meta = json.loads((root / "dataset.json").read_text())
+    out = []
+    for c in meta["cases"]:
+        if ids is not None and c["id"] not in ids:
+            continue
+        chans, aff, sp = {}, None, None
+        for m in meta["modalities"]:
+            v = read_nifti(root / c["id"] / f"{m}.nii.gz")
+            chans[m] = v.data
+            aff, sp = (v.affine, v.spacing) if aff is None else (aff, sp)
+        lab_path = root / c["id"] / "label.nii.gz"
+        label = read_nifti(lab_path, dtype=None).data > 0 if lab_path.exists() else None
+        out.append(CaseImages(c["id"], chans, aff, sp, label, c.get("split", "test"), c.get("source", "")))
+    return out
+
+
+@dataclass
+class Suv41Predictor:
+    """PET 41 %-of-SUVmax region growing from the hottest voxel (26-neighbourhood)."""
+
+    name: str = "SUV 41 % (region growing)"
+    kind: str = "classical"
+    modalities: list = field(default_factory=lambda: ["PT"])
+    training_use: dict = field(default_factory=dict)
+
+    def predict(self, case: CaseImages) -> dict:
+        m = suv41(case.channels["PT"])
+        return {"combined": m, "heads": [m]}
+
+
+@dataclass
+class Suv25Predictor:
+    """Fixed SUV ≥ 2.5, connected component of the hottest voxel (26-neighbourhood)."""
+
+    name: str = "SUV ≥ 2.5 (component of SUVmax)"
+    kind: str = "classical"
+    modalities: list = field(default_factory=lambda: ["PT"])
+    training_use: dict = field(default_factory=dict)
+
+    def predict(self, case: CaseImages) -> dict:
+        m = suv25(case.channels["PT"])
+        return {"combined": m, "heads": [m]}
+
+
+class RunPredictor:
+    """A finished training run applied as the app applies a model card.
+
+    Steps: resample every channel to the run's target spacing (trilinear, the run's pad
+    values), normalise with the run's ChannelNormalization dicts, sliding window with the
+    run's patch and overlap (Gaussian weighting), sigmoid per head, mean of heads,
+    resample the probabilities back to the case grid, threshold, drop components below
+    min_component_ml.
+    """
+
+    def __init__(self, run_dir, name: str | None = None, which: str = "best") -> None:
+        from ..train import load_trained  # lazy: torch only when a run is evaluated
+
+        self.run_dir = Path(run_dir)
+        self.net, self.cfg = load_trained(self.run_dir, which)
+        d = self.cfg["data"]
+        self.modalities = list(d["modalities"])
+        self.kind = "supervised" if self.cfg["method"] == "supervised" else "semi-supervised"
+        self.name = name or f"{self.cfg['method']} · {self.cfg['network']['name']} ({self.run_dir.name})"
+        self.training_use = training_use(self.cfg)
+
+    def _probs(self, image: np.ndarray) -> np.ndarray:
+        import torch
+
+        net = self.net
+
+        @torch.no_grad()
+        def fn(batch):
+            out = net(torch.from_numpy(np.ascontiguousarray(batch)))
+            return torch.cat([torch.sigmoid(l) for l in out["logits"]], dim=1).numpy()
+
+        inf = self.cfg["inference"]
+        return sliding_window_predict(fn, image, tuple(self.cfg["training"]["patch_size"]), float(inf["overlap"]))
+
+    def predict(self, case: CaseImages) -> dict:
+        d, inf = self.cfg["data"], self.cfg["inference"]
+        ts = tuple(float(s) for s in d["target_spacing"])
+        ref = NiftiVolume(case.channels[self.modalities[0]], case.affine)
+        aff, shape = grid_for_spacing(case.affine, ref.data.shape, ts)
+        same = shape == ref.data.shape and np.allclose(aff, case.affine, atol=1e-4)
+        chans = []
+        for m, spec, pad in zip(self.modalities, d["normalization"], d["pad_values"]):
+            v = case.channels[m]
+            v = v if same else resample_to_grid(NiftiVolume(v, case.affine), aff, shape, 1, float(pad))
+            chans.append(normalize(v, spec))
+        probs = self._probs(np.stack(chans))
+        if not same:
+            probs = np.stack([resample_to_grid(NiftiVolume(p, aff), case.affine, ref.data.shape, 1, 0.0) for p in probs])
+        thr, min_ml = float(inf["threshold"]), float(inf.get("min_component_ml", 0))
+        heads = [remove_small_components(p >= thr, case.spacing, min_ml) for p in probs]
+        combined = remove_small_components(probs.mean(0) >= thr, case.spacing, min_ml)
+        return {"combined": combined, "heads": heads}
+
+
+def training_use(cfg: dict) -> dict:
+    """Which case ids a run trained on: id → "labelled" | "unlabelled" (from its data roots)."""
+    use: dict[str, str] = {}
+    d = cfg.get("data", {})
+    roots = []
+    if d.get("root"):
+        roots.append((Path(d["root"]), "train", None))
+    for extra in d.get("extra_unlabelled", []) or []:
+        r = extra.get("root") or extra.get("path")
+        if r:
+            roots.append((Path(r), extra.get("split"), "unlabelled"))
+    for root, split, force in roots:
+        p = root / "dataset.json"
+        if not p.exists():
+            continue
+        for c in json.loads(p.read_text())["cases"]:
+            if split is not None and c.get("split") != split:
+                continue
+            use[c["id"]] = force or ("labelled" if c.get("labelled") else "unlabelled")
+    return use
