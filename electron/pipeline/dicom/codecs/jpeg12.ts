@@ -47,7 +47,7 @@ export async function decodeJpeg12(frame: Uint8Array, pixel: Jpeg12Pixel, transf
   const file = wrapFrame(frame, pixel, transferSyntaxUID);
   let result;
   try {
-    result = await itk.runPipelineNode(pipeline, [name, '0', '1', '--memory-io'], [{ type: 'JsonCompatible' }, { type: 'Image' }], [{ type: 'BinaryFile', data: { path: name, data: file } }]);
+    result = await withoutGdcmChatter(() => itk.runPipelineNode(pipeline, [name, '0', '1', '--memory-io'], [{ type: 'JsonCompatible' }, { type: 'Image' }], [{ type: 'BinaryFile', data: { path: name, data: file } }]));
   } catch (e) {
     throw new PipelineError('DICOM_DECODE', `GDCM could not decode the 12-bit JPEG frame: ${e instanceof Error ? e.message.split('\n')[0] : 'corrupt codestream'}`);
   }
@@ -58,6 +58,37 @@ export async function decodeJpeg12(frame: Uint8Array, pixel: Jpeg12Pixel, transf
     throw new PipelineError('DICOM_DECODE', `GDCM could not decode the 12-bit JPEG frame${result.stderr ? `: ${lastLine(result.stderr)}` : ''}`);
   }
   return Uint16Array.from(image.data);
+}
+
+/**
+ * The ITK-Wasm pipeline echoes GDCM's diagnostics with console.error/console.log (IJG's
+ * 8-bit probe says "Unsupported JPEG data precision 12" before the 12-bit library takes
+ * over), which would garble the CLI's stderr. While a decode runs, those known lines are
+ * dropped; every other line still goes through. Reference-counted for overlapping decodes.
+ */
+const CHATTER = /^(Unsupported JPEG data precision 12|Invalid SOS parameters for sequential JPEG|stdout:|stderr:|exception:|Exception while running pipeline|Build module in Debug mode)/;
+let quietDepth = 0;
+let saved: { error: typeof console.error; log: typeof console.log } | undefined;
+
+async function withoutGdcmChatter<T>(work: () => Promise<T>): Promise<T> {
+  if (quietDepth++ === 0) {
+    const original = { error: console.error, log: console.log };
+    saved = original;
+    const filter = (print: (...a: unknown[]) => void) => (...a: unknown[]) => {
+      if (!(typeof a[0] === 'string' && CHATTER.test(a[0]))) print.apply(console, a);
+    };
+    console.error = filter(original.error);
+    console.log = filter(original.log);
+  }
+  try {
+    return await work();
+  } finally {
+    if (--quietDepth === 0 && saved) {
+      console.error = saved.error;
+      console.log = saved.log;
+      saved = undefined;
+    }
+  }
 }
 
 /** GDCM's stderr carries IJG's "Unsupported JPEG data precision 12" probes before it succeeds; the last line is the real one. */
