@@ -1,15 +1,14 @@
 /**
- * The one place where RT Structure Sets meet dcmjs: parse a file into a naturalized dataset
- * (keyword → value) and serialise one back to Part 10 bytes. Nothing else in rtstruct/ sees
- * dcmjs shapes.
+ * The one place where RT Structure Sets meet DICOM bytes: parse a file into a naturalized
+ * dataset (keyword → value) and serialise one back to Part 10 bytes with dcmjs. Nothing else
+ * in rtstruct/ sees dcmjs shapes.
  */
-import { open, readFile, stat } from 'node:fs/promises';
-import { PipelineError } from '../errors.ts';
-
-// dcmjs ships no type declarations; importing it through a variable keeps the compiler from
-// demanding them while the shapes used here are declared below (and only here).
-const DCMJS = 'dcmjs';
-const dcmjs: unknown = (await import(DCMJS)).default;
+// Ingest's parser internals (not yet exported by dicom/index.ts): one guarded DICOM reader for
+// the whole pipeline rather than a second one here.
+import { parseHeader } from '../dicom/dataset.ts';
+import { analyseFile } from '../dicom/file-layout.ts';
+import { readBytes } from '../dicom/read-file.ts';
+import dcmjs from 'dcmjs';
 
 // dcmjs logs every oddity it tolerates; our errors say what matters instead.
 (dcmjs as unknown as { log: { setLevel(level: string): void } }).log.setLevel('error');
@@ -18,9 +17,7 @@ const dcmjs: unknown = (await import(DCMJS)).default;
 export type NaturalDataset = Record<string, unknown>;
 
 interface DcmjsData {
-  DicomMessage: { readFile(buffer: ArrayBuffer, options: Record<string, unknown>): { dict: Record<string, unknown>; meta: Record<string, unknown> } };
   DicomMetaDictionary: {
-    naturalizeDataset(dict: Record<string, unknown>): NaturalDataset;
     denaturalizeDataset(ds: NaturalDataset): Record<string, unknown>;
   };
   DicomDict: new (meta: Record<string, unknown>) => { dict: Record<string, unknown>; write(options?: Record<string, unknown>): ArrayBuffer };
@@ -34,34 +31,16 @@ export const IMPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2';
 const MAX_BYTES = 512 * 1024 * 1024;
 
 /**
- * Read a DICOM Part 10 file into a naturalized dataset.
+ * Read a DICOM file into a naturalized dataset through ingest's guarded parser: the element
+ * structure is walked and checked before dcmjs sees it (dcmjs has looped forever on files
+ * without a meta length), files without preamble or meta header are accepted, and any
+ * failure is one line naming the file.
  *
- * The preamble and "DICM" magic are checked first: dcmjs has looped on files without a
- * meta header, and a structure set without one is not something a TPS writes.
- *
- * @throws PipelineError naming `path`: RTSTRUCT_UNREADABLE (missing, too large, not Part 10,
- *   unparsable).
+ * @throws PipelineError naming `path` (FILE_READ, DICOM_TOO_LARGE, DICOM_NOT_DICOM, DICOM_MALFORMED).
  */
 export async function readDataset(path: string): Promise<NaturalDataset> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (e) {
-    throw new PipelineError('RTSTRUCT_UNREADABLE', `cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, path);
-  }
-  if (size > MAX_BYTES) throw new PipelineError('RTSTRUCT_UNREADABLE', `file of ${size} bytes is larger than the ${MAX_BYTES}-byte limit`, path);
-  const bytes = await readFile(path);
-  if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') {
-    throw new PipelineError('RTSTRUCT_UNREADABLE', 'not a DICOM Part 10 file (no DICM preamble)', path);
-  }
-  try {
-    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    const message = data.DicomMessage.readFile(buffer, { ignoreErrors: true });
-    return data.DicomMetaDictionary.naturalizeDataset(message.dict);
-  } catch (e) {
-    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new PipelineError('RTSTRUCT_UNREADABLE', `DICOM cannot be parsed (${reason})`, path);
-  }
+  const bytes = await readBytes(path, MAX_BYTES);
+  return parseHeader(analyseFile(bytes, path), path).values as NaturalDataset;
 }
 
 /**
@@ -85,14 +64,4 @@ export function encodeDataset(dataset: NaturalDataset, sopClassUID: string, sopI
   const dict = new data.DicomDict(meta);
   dict.dict = data.DicomMetaDictionary.denaturalizeDataset(dataset);
   return new Uint8Array(dict.write());
-}
-
-/** True when the file exists (used to refuse overwriting). */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await (await open(path, 'r')).close();
-    return true;
-  } catch {
-    return false;
-  }
 }

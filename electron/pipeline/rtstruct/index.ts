@@ -8,3 +8,5 @@ export { readRtstruct } from './reader.ts';
 export { rasteriseRoi, gridOfSeries, findRoi, type RasterisedRoi } from './rasterise.ts';
 export { formatDS } from './ds.ts';
 export { newUID } from './uid.ts';
+export { resolveSeries, type ResolvedSeries } from './resolve-series.ts';
+export { rasteriseStructureSet, type LabelEntry, type LabelMap } from './labels.ts';
