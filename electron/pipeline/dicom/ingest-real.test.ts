@@ -3,7 +3,7 @@
  * real-sts-002 series (CT, PET in GML, MIM-resampled MR) against the NIfTI files beside them.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,37 @@ describe('ct-lung-philips (64-slice Philips chest CT)', async () => {
     expect(r.outside).toBe(0);
     expect(r.compared).toBe(512 * 512 * 64);
     expect(r.maxDiff).toBe(0);
+  });
+
+  it('interpolates a missing slice (warned, no UID on it) and refuses two missing in a row', async () => {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.dcm')).map((f) => path.join(dir, f));
+    const full = (await loadSeries(series[0])).volume;
+    // Which file holds slice 10 of the sorted stack, and its neighbours.
+    const fileAt = (k: number) => series[0].instances[k].path;
+    const oneGone = await scanPaths(files.filter((f) => f !== fileAt(10)));
+    const [s1] = allSeries(oneGone);
+    expect(s1.size).toEqual([512, 512, 64]);
+    expect(s1.warnings).toEqual(['1 missing slice (largest gap 10 mm between -394 and -384 mm along the normal); interpolated onto a uniform 5 mm grid']);
+    const { volume } = await loadSeries(s1);
+    expect(volume.sopInstanceUIDs[10]).toBe('');
+    expect(volume.sopInstanceUIDs[11]).toBe(full.sopInstanceUIDs[11]);
+    const plane = 512 * 512;
+    for (const n of [0, 1000, 131_328, 200_000]) {
+      expect(volume.data[10 * plane + n]).toBeCloseTo((full.data[9 * plane + n] + full.data[11 * plane + n]) / 2, 4);
+      expect(volume.data[11 * plane + n]).toBe(full.data[11 * plane + n]);
+    }
+    const twoGone = await scanPaths(files.filter((f) => f !== fileAt(10) && f !== fileAt(11)));
+    const [s2] = allSeries(twoGone);
+    expect(s2.refusal).toMatch(/2 consecutive slices missing/);
+    await expect(loadSeries(s2)).rejects.toThrow(/cannot be loaded: 2 consecutive slices missing between -394 and -379 mm along the normal \(gap 15 mm\); refusing to interpolate across it/);
+  });
+
+  it('uses one copy of a duplicated file and says so', async () => {
+    const copy = path.join(tmp, 'copy-of-1-01.dcm');
+    copyFileSync(path.join(dir, '1-01.dcm'), copy);
+    const r = await scanPaths([dir, copy]);
+    expect(allSeries(r)[0].size[2]).toBe(64);
+    expect(r.errors).toEqual([{ path: copy, message: `${copy}: same SOP Instance UID as ${path.join(dir, '1-01.dcm')}; the copy is ignored` }]);
   });
 
   it('finds the series by UID and refuses an unknown one with the list of what is there', () => {

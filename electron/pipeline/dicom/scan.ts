@@ -68,17 +68,17 @@ export async function collectFiles(paths: readonly string[], ctx: StageContext =
 export async function scan(paths: readonly string[], ctx: StageContext = {}): Promise<ScanResult> {
   const { files, errors } = await collectFiles(paths, ctx);
   const pool = ingestPool();
-  const headers: FileHeader[] = [];
+  const found: { header: FileHeader; order: number }[] = [];
   let done = 0;
   ctx.onProgress?.({ stage: 'scan', done: 0, total: files.length });
   await Promise.all(
-    files.map(async (file) => {
+    files.map(async (file, order) => {
       const result = await pool.run({ op: 'header', path: file.path }, ctx.signal);
       done++;
       ctx.onProgress?.({ stage: 'scan', done, total: files.length, message: path.basename(file.path) });
       if (result.ok) {
         if (result.header.sopClassUID !== DICOMDIR_CLASS) {
-          headers.push(result.header);
+          found.push({ header: result.header, order });
           rememberHeader(result.header);
         }
       } else if (file.explicit || result.code !== 'DICOM_NOT_DICOM' || CLAIMS_DICOM.test(file.path)) {
@@ -87,8 +87,9 @@ export async function scan(paths: readonly string[], ctx: StageContext = {}): Pr
     }),
   );
   ctx.signal?.throwIfAborted();
-  // Same order whatever the workers' timing.
-  headers.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // The order the files were given (then found), whatever the workers' timing: of two copies
+  // of one instance, the first named is kept.
+  const headers = found.sort((a, b) => a.order - b.order).map((f) => f.header);
   const grouped = groupStudies(dedupeInstances(headers, errors));
   errors.push(...grouped.errors);
   errors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

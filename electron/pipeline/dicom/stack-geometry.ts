@@ -134,7 +134,8 @@ export function stackGeometry<T extends StackSlice>(
   } else {
     const lo = Math.min(...steps), hi = Math.max(...steps);
     step = Math.max(lo, extent / (4 * n)); // never more than 4× the slices we were given
-    warnings.push(`non-uniform slice spacing (${fmt(lo)}–${fmt(hi)} mm): resampled linearly along the slice axis onto a uniform ${fmt(step, 3)} mm grid`);
+    const exact = extent / Math.round(extent / step);
+    warnings.push(`non-uniform slice spacing (${fmt(lo)}–${fmt(hi)} mm): resampled linearly along the slice axis onto a uniform ${fmt(exact, 3)} mm grid`);
   }
   const gridSlices = Math.round(extent / step) + 1;
   const exactStep = extent / (gridSlices - 1);
