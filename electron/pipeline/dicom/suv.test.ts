@@ -65,6 +65,11 @@ describe('computeSuvFactors: rules', () => {
     expect(r.suvbwFactor).toBeCloseTo(sixtyMinFactor, 12);
     expect(r.warnings[0]).toMatch(/GE private/);
   });
+  it('the earliest acquisition date-time over the series, when given, is the scan time for a post-processed series', () => {
+    const laterBed = { ...base, SeriesTime: '120000', AcquisitionTime: '101500' };
+    expect(computeSuvFactors(laterBed).suvbwFactor).toBeCloseTo(70_000 / (370e6 * Math.pow(2, -4500 / 6586.2)), 12);
+    expect(computeSuvFactors({ ...laterBed, EarliestAcquisitionDateTime: '20240102100000' }).suvbwFactor).toBeCloseTo(sixtyMinFactor, 12);
+  });
   it('Philips CNTS: SUV scale factor wins; activity concentration scale factor scales BQML', () => {
     const philips = { ...base, Units: 'CNTS', Manufacturer: 'Philips' };
     expect(computeSuvFactors({ ...philips, PhilipsPETPrivateGroup: { SUVScaleFactor: '0.000551 ', ActivityConcentrationScaleFactor: '1.6' } }).suvbwFactor).toBe(0.000551);

@@ -39,6 +39,13 @@ export interface PetSuvHeader {
   readonly PhilipsPETPrivateGroup?: { readonly SUVScaleFactor?: string | number; readonly ActivityConcentrationScaleFactor?: string | number };
   /** GE private (0009,100D) scan date-time, used when the series time was reset by post-processing. */
   readonly GEPrivatePostInjectionDateTime?: string;
+  /**
+   * Optional, from the caller: the earliest AcquisitionDate + AcquisitionTime over all
+   * instances of the series, as a DT string. QIBA uses the earliest one when the series time
+   * is later than the acquisition (multi-bed scans, post-processed series); without it, this
+   * header's own acquisition date/time stands in, which can be minutes late for later beds.
+   */
+  readonly EarliestAcquisitionDateTime?: string;
 }
 
 export interface SuvResult {
@@ -147,7 +154,8 @@ function bqmlToSuvbw(h: PetSuvHeader, warnings: string[]): number | null {
  */
 function scanDateTime(h: PetSuvHeader, warnings: string[]): number | null {
   const series = combine(h.SeriesDate, h.SeriesTime);
-  const acquisition = combine(h.AcquisitionDate ?? h.SeriesDate, h.AcquisitionTime);
+  const earliest = h.EarliestAcquisitionDateTime ? parseDT(h.EarliestAcquisitionDateTime) : null;
+  const acquisition = earliest ?? combine(h.AcquisitionDate ?? h.SeriesDate, h.AcquisitionTime);
   if (series !== null && (acquisition === null || series <= acquisition)) return series;
   if (acquisition === null) return null;
   const ge = h.GEPrivatePostInjectionDateTime ? parseDT(h.GEPrivatePostInjectionDateTime) : null;

@@ -26,7 +26,6 @@ export function decodeRle(frame: Uint8Array, pixels: number, samplesPerPixel: nu
   }
   const offsets: number[] = [];
   for (let s = 0; s < segments; s++) offsets.push(header.getUint32(4 + 4 * s, true));
-  offsets.push(frame.length);
 
   const out = new Uint8Array(pixels * expected);
   for (let s = 0; s < segments; s++) {
