@@ -42,16 +42,13 @@ export function rasteriseStructureSet(set: StructureSet, grid: ImageGrid, roiNam
     const result = rasteriseRoi(set, roi, grid, n + 1, mask);
     mask = result.mask;
     warnings.push(...result.warnings);
-    let voxels = 0;
-    for (let v = 0; v < mask.data.length; v++) {
-      if (mask.data[v] === n + 1) {
-        voxels++;
-        if (before && before[v] !== 0) overlap++;
-      }
-    }
+    if (before) for (let v = 0; v < before.length; v++) if (before[v] !== 0 && mask.data[v] === n + 1) overlap++;
     if (roi.contours.length === 0) warnings.push(`ROI '${roi.name}' has no contours`);
-    labels.push({ label: n + 1, roiNumber: roi.number, name: roi.name, voxels });
   }
+  // Voxel counts of the final map (after later ROIs took overlapping voxels).
+  const counts = new Uint32Array(rois.length + 1);
+  if (mask) for (const v of mask.data) counts[v]++;
+  for (const [n, roi] of rois.entries()) labels.push({ label: n + 1, roiNumber: roi.number, name: roi.name, voxels: counts[n + 1] });
   if (!mask) throw new PipelineError('RTSTRUCT_EMPTY', 'holds no ROIs', set.path);
   if (overlap > 0) warnings.push(`${overlap} voxels belong to more than one ROI; the later ROI's label was kept`);
   return { mask, labels, warnings };
