@@ -298,6 +298,39 @@ describe('decodeFrame: Bits Stored, High Bit and Pixel Representation (PS3.5 8.1
   });
 });
 
+describe('decodeFrame: RLE (PS3.5 Annex G) on hand-built frames', () => {
+  /** An RLE frame from its segments: 64-byte header of offsets, then the segments. */
+  function rleFrame(segments: number[][]): Uint8Array {
+    const header = new Uint32Array(16);
+    header[0] = segments.length;
+    let at = 64;
+    segments.forEach((seg, i) => { header[i + 1] = at; at += seg.length; });
+    const out = new Uint8Array(at);
+    out.set(new Uint8Array(header.buffer));
+    let o = 64;
+    for (const seg of segments) { out.set(seg, o); o += seg.length; }
+    return out;
+  }
+  it('RGB: one segment per colour, replicate runs, literal runs and the −128 no-op', async () => {
+    const p = mono({ samplesPerPixel: 3, bitsAllocated: 8, bitsStored: 8, highBit: 7, photometricInterpretation: 'RGB' });
+    const frame = rleFrame([
+      [0xfd, 200], // R: run of 4 × 200 (−3 → 4 copies)
+      [0x80, 0x03, 1, 2, 3, 4], // G: no-op, then literal of 4
+      [0x01, 9, 8, 0xff, 7], // B: literal 2, run 2 × 7
+    ]);
+    expect(Array.from(await decodeFrame('1.2.840.10008.1.2.5', p, frame))).toEqual([200, 1, 9, 200, 2, 8, 200, 3, 7, 200, 4, 7]);
+  });
+  it('16-bit signed: the first segment holds the high bytes', async () => {
+    const p = mono({ pixelRepresentation: 1 });
+    const frame = rleFrame([[0x03, 0xfc, 0x00, 0x7f, 0x80], [0x03, 0x18, 0x01, 0xff, 0x00]]);
+    expect(Array.from(await decodeFrame('1.2.840.10008.1.2.5', p, frame))).toEqual([-1000, 1, 32767, -32768]);
+  });
+  it('a segment that decodes short is an error naming it', async () => {
+    const p = mono({ bitsAllocated: 8, bitsStored: 8, highBit: 7 });
+    await expect(decodeFrame('1.2.840.10008.1.2.5', p, rleFrame([[0x01, 5, 6]]))).rejects.toThrow('RLE segment 1 decodes to 2 of 4 bytes (truncated or corrupt)');
+  });
+});
+
 describe('decodeFrame: HTJ2K (1.2.840.10008.1.2.4.201–203) round trip through OpenJPH', () => {
   it('the reference CT encoded losslessly with OpenJPH decodes to exactly the reference', async () => {
     const require = createRequire(import.meta.url);
