@@ -41,33 +41,37 @@ export async function runSegmentStudy(input: SegmentStudyInput, ctx: StageContex
   const warnings: string[] = [];
   if (input.outDir) await checkOutputsFree(input.outDir);
 
-  // ── load: the study, the model card, the images it asks for
+  // ── load: the model card, the study, the model session, the images it asks for
   ctx.onProgress?.({ stage: 'load', done: 0, total: 1, message: 'scanning' });
+  // An explicit card is read before the study is scanned: a wrong path fails in milliseconds.
+  const explicitCard = input.modelCard ? await readModelCard(input.modelCard) : null;
   const study = await scanStudy(input.paths, warnings, ctx);
   const named = input.inputs ?? {};
   if (!study && Object.keys(named).length === 0) throw new PipelineError('INVALID_ARGUMENT', 'nothing to segment: give DICOM paths or --input <modality>=<path>');
-  const loaded: LoadedModelCard = input.modelCard
-    ? await readModelCard(input.modelCard)
-    : await chooseModelCard(input.modelsDir ?? SHIPPED_MODELS_DIR, availableModalities(study, named), warnings);
+  const loaded: LoadedModelCard = explicitCard ?? await chooseModelCard(input.modelsDir ?? SHIPPED_MODELS_DIR, availableModalities(study, named), warnings);
   const { card } = loaded;
-  const selected = await selectInputs(card, study, named, warnings, ctx);
-  const planningIndex = Math.max(0, card.inputs.findIndex((i) => i.modality === 'CT'));
-  const planning = selected[planningIndex];
-  ctx.onProgress?.({ stage: 'load', done: 1, total: 1, message: `${card.name} ${card.version}: ${card.inputs.map((i) => i.label).join(' + ')}` });
-  lap('load');
-
-  // ── register: each secondary onto the planning image
-  const { sources, registrations } = await registerInputs(selected, planningIndex, study, warnings, ctx);
-  lap('register');
-
-  // ── infer: crop, resample, normalise, sliding window, back to the planning grid
   const host = input.host ?? new InferenceHost();
   let session: ModelSession;
   let inferred: Awaited<ReturnType<typeof inferOnPlanningGrid>>;
+  let planning: SelectedInput;
+  let registrations: SegmentStudyResult['registrations'];
   try {
+    // The session opens before the images load, so an absent GPU or a bad model fails fast.
     session = await openModel(loaded, { host, device: input.device ?? 'auto', threads: input.threads, signal: ctx.signal });
     for (const f of session.fallbacks) warnings.push(`execution provider skipped: ${f}; running on ${session.provider}`);
-    inferred = await inferOnPlanningGrid(planning.volume, sources, session, warnings, ctx);
+    const selected = await selectInputs(card, study, named, warnings, ctx);
+    const planningIndex = Math.max(0, card.inputs.findIndex((i) => i.modality === 'CT'));
+    planning = selected[planningIndex];
+    ctx.onProgress?.({ stage: 'load', done: 1, total: 1, message: `${card.name} ${card.version}: ${card.inputs.map((i) => i.label).join(' + ')}` });
+    lap('load');
+
+    // ── register: each secondary onto the planning image
+    const registered = await registerInputs(selected, planningIndex, study, warnings, ctx);
+    registrations = registered.registrations;
+    lap('register');
+
+    // ── infer: crop, resample, normalise, sliding window, back to the planning grid
+    inferred = await inferOnPlanningGrid(planning.volume, registered.sources, session, warnings, ctx);
   } finally {
     if (!input.host) host.dispose();
   }
