@@ -46,9 +46,31 @@ export function dicomDateTime(d: Date): { date: string; time: string } {
 
 const pn = (name: string) => (name ? [{ Alphabetic: name }] : '');
 
-/** The complete dataset (without file meta information). */
-export function buildStructureSetDataset(h: StructureSetHeader, rois: readonly RoiToEncode[]): NaturalDataset {
-  const { patient, header } = h.study;
+/**
+ * Values copied from the image study, cut to their VR's maximum length: real studies carry
+ * values that break it (a 17-character Study ID in real-sts-002), and copying them verbatim
+ * would make our file invalid. Each cut is reported in `warnings`.
+ */
+function fit(value: string, max: number, what: string, warnings: string[]): string {
+  if (value.length <= max) return value;
+  const cut = value.slice(0, max);
+  warnings.push(`${what} '${value}' is longer than the ${max} characters its VR allows; written as '${cut}'`);
+  return cut;
+}
+
+/**
+ * The complete dataset (without file meta information).
+ *
+ * @param warnings receives one line per value that had to be changed to stay valid.
+ */
+export function buildStructureSetDataset(h: StructureSetHeader, rois: readonly RoiToEncode[], warnings: string[] = []): NaturalDataset {
+  const { header } = h.study;
+  const patient = {
+    patientName: fit(h.study.patient.patientName, 64, "Patient's Name", warnings),
+    patientID: fit(h.study.patient.patientID, 64, 'Patient ID', warnings),
+    patientBirthDate: fit(h.study.patient.patientBirthDate, 8, "Patient's Birth Date", warnings),
+    patientSex: fit(h.study.patient.patientSex, 16, "Patient's Sex", warnings),
+  };
   const created = dicomDateTime(h.createdAt);
   const instances = h.series.instances;
   const imageRef = (k: number) => ({ ReferencedSOPClassUID: instances[k].sopClassUID, ReferencedSOPInstanceUID: instances[k].sopInstanceUID });
@@ -60,15 +82,15 @@ export function buildStructureSetDataset(h: StructureSetHeader, rois: readonly R
     InstanceCreationTime: created.time,
     SOPClassUID: RT_STRUCTURE_SET_STORAGE,
     SOPInstanceUID: h.sopInstanceUID,
-    StudyDate: header.studyDate,
+    StudyDate: fit(header.studyDate, 8, 'Study Date', warnings),
     SeriesDate: created.date,
-    StudyTime: header.studyTime,
+    StudyTime: fit(header.studyTime, 16, 'Study Time', warnings),
     SeriesTime: created.time,
-    AccessionNumber: header.accessionNumber,
+    AccessionNumber: fit(header.accessionNumber, 16, 'Accession Number', warnings),
     Modality: 'RTSTRUCT',
     Manufacturer: 'Delineo',
-    ReferringPhysicianName: pn(header.referringPhysicianName),
-    StudyDescription: header.studyDescription || undefined,
+    ReferringPhysicianName: pn(fit(header.referringPhysicianName, 64, "Referring Physician's Name", warnings)),
+    StudyDescription: fit(header.studyDescription, 64, 'Study Description', warnings) || undefined,
     SeriesDescription: h.seriesDescription,
     OperatorsName: '',
     ManufacturerModelName: 'Delineo',
@@ -79,7 +101,7 @@ export function buildStructureSetDataset(h: StructureSetHeader, rois: readonly R
     SoftwareVersions: h.softwareVersion,
     StudyInstanceUID: h.study.studyInstanceUID,
     SeriesInstanceUID: h.seriesInstanceUID,
-    StudyID: header.studyID,
+    StudyID: fit(header.studyID, 16, 'Study ID', warnings),
     SeriesNumber: 1,
     InstanceNumber: 1,
     // Frame of Reference module (recent editions of PS3.3 A.19 include it): the CT's frame.

@@ -43,6 +43,8 @@ export interface WrittenRtstruct {
   readonly seriesInstanceUID: string;
   /** Contours written per structure, in input order. */
   readonly contourCounts: readonly number[];
+  /** Values of the image study changed to stay valid (too long for their VR), one line each. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -74,6 +76,7 @@ export async function writeRtstruct(input: WriteRtstructInput, outDir: string, c
   throwIfAborted(ctx);
   const sopInstanceUID = newUID();
   const seriesInstanceUID = newUID();
+  const warnings: string[] = [];
   const dataset = buildStructureSetDataset({
     study: input.study,
     series: input.series,
@@ -84,12 +87,12 @@ export async function writeRtstruct(input: WriteRtstructInput, outDir: string, c
     createdAt: input.createdAt ?? new Date(),
     approval: input.approval ?? null,
     softwareVersion: input.softwareVersion ?? '',
-  }, rois);
+  }, rois, warnings);
   const bytes = encodeDataset(dataset, RT_STRUCTURE_SET_STORAGE, sopInstanceUID, IMPLEMENTATION);
   const file = path.join(outDir, `RS.${sopInstanceUID}.dcm`);
   await createFileAtomic(file, bytes);
   ctx.onProgress?.({ stage: 'export', done: total, total, message: path.basename(file) });
-  return { path: file, sopInstanceUID, seriesInstanceUID, contourCounts: rois.map((r) => r.contours.length) };
+  return { path: file, sopInstanceUID, seriesInstanceUID, contourCounts: rois.map((r) => r.contours.length), warnings };
 }
 
 /** "model 1.2.0, edited" style text for ROI Generation Description (LO, ≤ 64). */
