@@ -156,3 +156,14 @@ def test_crop_helpers_and_global_stats():
         nonzero_bbox(np.zeros((2, 2, 2), bool))
     s = global_foreground_stats([np.arange(101.0)], threshold=-1, lower_pct=0, upper_pct=100)
     assert s["mean"] == pytest.approx(50) and s["lower"] == 0 and s["upper"] == 100
+
+
+def test_brats2013_on_a_coarser_target_grid_keeps_tumour_volume(tmp_path):
+    import_brats2013(tmp_path / "b1")
+    import_brats2013(tmp_path / "b2", target_spacing=(2.0, 2.0, 2.0))
+    cid = "brats_2013_pat0005_1"
+    fine = read_nifti(tmp_path / "b1" / cid / "label.nii.gz")
+    coarse = read_nifti(tmp_path / "b2" / cid / "label.nii.gz")
+    assert coarse.spacing == pytest.approx((2.0, 2.0, 2.0))
+    assert all(abs(c * 2 - f) <= 1 for c, f in zip(coarse.data.shape, fine.data.shape))
+    assert volume_ml(coarse.data > 0, coarse.spacing) == pytest.approx(volume_ml(fine.data > 0, fine.spacing), rel=0.05)

@@ -105,3 +105,30 @@ def test_a_tiny_trained_run_is_applied_like_the_app(tmp_path):
     assert len(out["heads"]) == 2
     rows = evaluate([p], [fine])
     assert rows and 0.0 <= rows[0]["dice"] <= 1.0
+
+
+def test_training_use_of_importer_extras_in_the_run_folder(tmp_path):
+    from delineo_models.data.importers import import_real_sts
+
+    run = tmp_path / "run"
+    make_phantom_dataset(run / "phantoms", 5, ("CT", "PT"), 0.5, seed=4, size=(16, 32, 32))
+    import_real_sts(run / "extra_0", split="train", labelled=False)
+    use = training_use({"data": {"root": None, "extra_unlabelled": [{"importer": "import_real_sts", "repeat": 6}]}}, run)
+    assert use["STS_002"] == "unlabelled"
+    assert any(k.startswith("phantom_") for k in use)
+
+
+def test_ablation_report_end_to_end_tiny(tmp_path):
+    pytest.importorskip("torch")
+    from delineo_models.eval.report_ablation import main as ablation_main
+
+    out = tmp_path / "ablation.md"
+    assert ablation_main(["--out", str(out), "--work", str(tmp_path / "w"), "--only", "000", "--fractions", "0.2",
+                          "--iterations", "1", "--n-cases", "5", "--size", "16", "32", "32", "--patch", "16", "32", "32",
+                          "--base-channels", "4"]) == 0
+    text = out.read_text()
+    assert "--iterations 1" in text.split("## Data")[0]
+    rows = [l for l in text.splitlines() if l.startswith("| 20 % | ✓ |")]
+    assert len(rows) == 5 and all("±" in r for r in rows)
+    assert "| 20 % | Baseline (UA-MT, PET/CT) | not run |" in text
+    assert "1 test / 1 val / 3 train of which 1 labelled" in text

@@ -150,14 +150,16 @@ def import_hecktor_style(src, out_dir, target_spacing=(1.0, 1.0, 1.0), splits=No
                    {"preprocessing": f"PET → CT grid; resampled to {target_spacing} mm (trilinear)"})
 
 
-def import_brats2013(out_dir, src=None, splits=None, crop_margin: int = 2, overwrite: bool = False) -> Path:
+def import_brats2013(out_dir, src=None, splits=None, crop_margin: int = 2, target_spacing=None,
+                     overwrite: bool = False) -> Path:
     """Import the shared ``brats2013/`` cases as channels T1c and FLAIR, label = OTMultiClass > 0.
 
     The images are z-scored inside the brain with a constant outside value, so the
     "zero region" of paper 000 is the outside of ``brainmask`` (> 0.5); voxels outside it
     are set to each channel's brain minimum so min-max normalisation sees the brain's range.
-    Split: ``BRATS2013_SPLIT`` unless given. Licence CC BY-NC-SA 3.0: training and evaluation
-    only, recorded in dataset.json.
+    Split: ``BRATS2013_SPLIT`` unless given. ``target_spacing`` (z, y, x) mm resamples the
+    cropped case (trilinear; label by linear interpolation ≥ 0.5); the data are 1 mm already.
+    Licence CC BY-NC-SA 3.0: training and evaluation only, recorded in dataset.json.
     """
     src = Path(src) if src else shared_data("brats2013")
     out = Path(out_dir)
@@ -182,8 +184,13 @@ def import_brats2013(out_dir, src=None, splits=None, crop_margin: int = 2, overw
             arr[~brain] = arr[brain].min()
             chans[name] = arr[bbox]
         label = (ot[bbox] > 0) if labelled else None
-        _write_case(out, folder.name, chans, label, crop_affine(t1c.affine, bbox), overwrite)
-        spacing = t1c.spacing
+        aff = crop_affine(t1c.affine, bbox)
+        if target_spacing is not None:
+            vols = {k: NiftiVolume(v, aff) for k, v in chans.items()}
+            lab_vol = NiftiVolume(label.astype(np.float32), aff) if label is not None else None
+            chans, label, aff = _on_grid(vols, lab_vol, "T1c", target_spacing)
+        _write_case(out, folder.name, chans, label, aff, overwrite)
+        spacing = NiftiVolume(chans["T1c"], aff).spacing
         cases.append({"id": folder.name, "labelled": label is not None, "split": split,
                       "source": "BraTS 2013 (Menze et al. 2015), CC BY-NC-SA 3.0 CH"})
     norm = {n: PAPER_NORMALIZATION["MR-minmax"] for n in ("T1c", "FLAIR")}

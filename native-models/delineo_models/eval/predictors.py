@@ -107,7 +107,7 @@ class RunPredictor:
         self.modalities = list(d["modalities"])
         self.kind = "supervised" if self.cfg["method"] == "supervised" else "semi-supervised"
         self.name = name or f"{self.cfg['method']} · {self.cfg['network']['name']} ({self.run_dir.name})"
-        self.training_use = training_use(self.cfg)
+        self.training_use = training_use(self.cfg, self.run_dir)
 
     def _probs(self, image: np.ndarray) -> np.ndarray:
         import torch
@@ -142,17 +142,25 @@ class RunPredictor:
         return {"combined": combined, "heads": heads}
 
 
-def training_use(cfg: dict) -> dict:
-    """Which case ids a run trained on: id → "labelled" | "unlabelled" (from its data roots)."""
+def training_use(cfg: dict, run_dir=None) -> dict:
+    """Which case ids a run trained on: id → "labelled" | "unlabelled".
+
+    Read from the dataset.json of the run's data roots: ``data.root`` (or the phantoms the
+    trainer generated in ``run_dir/phantoms``) for its train split, and each
+    ``data.extra_unlabelled`` entry (``root``, or ``run_dir/extra_<i>`` where the trainer ran
+    an importer), whose cases are unlabelled by construction.
+    """
     use: dict[str, str] = {}
     d = cfg.get("data", {})
     roots = []
     if d.get("root"):
         roots.append((Path(d["root"]), "train", None))
-    for extra in d.get("extra_unlabelled", []) or []:
-        r = extra.get("root") or extra.get("path")
+    elif run_dir is not None:
+        roots.append((Path(run_dir) / "phantoms", "train", None))
+    for i, extra in enumerate(d.get("extra_unlabelled", []) or []):
+        r = extra.get("root") or extra.get("path") or (Path(run_dir) / f"extra_{i}" if run_dir is not None else None)
         if r:
-            roots.append((Path(r), extra.get("split"), "unlabelled"))
+            roots.append((Path(r), extra.get("split", "train"), "unlabelled"))
     for root, split, force in roots:
         p = root / "dataset.json"
         if not p.exists():
