@@ -66,7 +66,8 @@ def build_model_card(cfg: dict, net, onnx_path: Path, data_summary: dict, metric
         "onnx": {"file": Path(onnx_path).name, "sha256": sha256_file(onnx_path), "opset": int(opset)},
         "inputName": INPUT_NAME,
         "inputs": [{"modality": m, "label": lab, "normalization": dict(nm), "padValue": float(pv)}
-                   for m, lab, nm, pv in zip(d["modalities"], d["labels"], d["normalization"], d["pad_values"])],
+                   for m, lab, nm, pv in zip(d.get("card_modalities") or d["modalities"], d["labels"], d["normalization"],
+                                             d["pad_values"])],
         "outputs": [{"name": n, "role": r} for n, r in zip(names, roles)],
         "combine": combine,
         "targetSpacing": [float(v) for v in reversed(d["target_spacing"])],

@@ -18,10 +18,12 @@ DEFAULTS: dict[str, Any] = {
     "data": {
         "modalities": ["CT", "PT"],
         "labels": ["CT", "FDG"],             # human channel names for the model card
+        "card_modalities": None,             # DICOM modality per channel when the dataset names differ (T1c → MR)
         "normalization": [{"method": "window", "min": -200, "max": 300}, {"method": "window", "min": 0, "max": 10}],
         "pad_values": [-1024, 0],            # physical value outside the image, per channel
         "target_spacing": [3.0, 2.0, 2.0],   # (z, y, x) mm
         "root": None,                        # an existing dataset.json folder …
+        "import": None,                      # … or {"importer": "import_brats2013", "args": {…}} …
         "phantom": None,                     # … or phantom generator kwargs (written into the run folder)
         "extra_unlabelled": [],              # [{"kind": "real-sts-002", "path": …}] unlabelled real images
         "fg_fraction": 0.5,
@@ -30,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     },
     "training": {
         "iterations": 1000,
+        "max_minutes": 0,                     # > 0: stop early at this wall-clock budget (CPU training)
         "batch_size": 4,                      # semi-supervised: half labelled, half unlabelled
         "patch_size": [32, 64, 64],           # (D, H, W)
         "lr": 0.01,
@@ -107,8 +110,8 @@ def _validate(cfg: dict, where: str) -> None:
         raise ValueError(f"{where}: training.patch_size must be 3 sizes divisible by 16 (5 V-Net stages), got {ps}")
     if cfg["method"] != "supervised" and cfg["training"]["batch_size"] < 2:
         raise ValueError(f"{where}: semi-supervised methods need batch_size ≥ 2 (labelled + unlabelled halves)")
-    if data["root"] is None and data["phantom"] is None:
-        raise ValueError(f"{where}: set data.root (a dataset.json folder) or data.phantom (generator settings)")
+    if data["root"] is None and data["phantom"] is None and data["import"] is None:
+        raise ValueError(f"{where}: set data.root (a dataset.json folder), data.import or data.phantom")
 
 
 def run_dir_for(cfg: dict) -> Path:

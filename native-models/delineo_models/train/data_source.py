@@ -64,17 +64,22 @@ def build_source(cfg: dict, run_dir: Path) -> CaseSource:
     """
     d = cfg["data"]
     mods, norm = list(d["modalities"]), list(d["normalization"])
-    root = Path(d["root"]) if d["root"] else _make_phantoms(d, run_dir)
+    if d.get("import"):
+        root = _extra_root(d["import"], d, Path(run_dir) / "dataset", unlabelled=False)
+    else:
+        root = Path(d["root"]) if d["root"] else _make_phantoms(d, run_dir)
     train = dm.CaseDataset(root, mods, "train", norm)
     val = dm.CaseDataset(root, mods, "val", norm)
     labelled = [train[i] for i in train.labelled_indices()]
     unlabelled = [train[i] for i in train.unlabelled_indices()]
     validation = [val[i] for i in range(len(val)) if val[i]["label"] is not None][: d["max_val_cases"]]
     sources = [str(root)]
-    for extra in d["extra_unlabelled"]:
-        ds = dm.CaseDataset(Path(extra["root"]), mods, extra.get("split"), norm)
-        unlabelled += [{**ds[i], "label": None} for i in range(len(ds))]
-        sources.append(str(extra["root"]))
+    for i, extra in enumerate(d["extra_unlabelled"]):
+        extra_root = _extra_root(extra, d, Path(run_dir) / f"extra_{i}")
+        ds = dm.CaseDataset(extra_root, mods, extra.get("split", "train"), norm)
+        # ``repeat`` oversamples a few real cases among many phantoms (issue 8: learn real appearance).
+        unlabelled += [{**ds[j], "label": None} for j in range(len(ds))] * int(extra.get("repeat", 1))
+        sources.append(str(extra.get("root") or extra["importer"]))
     for item in labelled + unlabelled + validation:
         item.setdefault("modalities", mods)
     augment = dm.AugmentConfig() if d["augment"] else None
@@ -95,4 +100,22 @@ def _make_phantoms(d: dict, run_dir: Path) -> Path:
         if "size" in kw:
             kw["size"] = tuple(kw["size"])
         dm.make_phantom_dataset(out, **kw)
+    return out
+
+
+def _extra_root(extra: dict, d: dict, out: Path, unlabelled: bool = True) -> Path:
+    """A dataset folder: an existing one (``root``) or one made by a data importer (``importer``:
+    'import_real_sts' | 'import_brats2013') on the target grid — without labels when ``unlabelled``."""
+    if extra.get("root"):
+        return Path(extra["root"])
+    from ..data import importers
+    name = extra["importer"]
+    if name not in ("import_real_sts", "import_brats2013"):
+        raise ValueError(f"data.extra_unlabelled: unknown importer {name!r} (import_real_sts, import_brats2013)")
+    if not (out / "dataset.json").exists():
+        args = {"target_spacing": tuple(d["target_spacing"]), **extra.get("args", {})}
+        if name == "import_real_sts" and unlabelled:
+            args.setdefault("split", "train")
+            args.setdefault("labelled", False)
+        getattr(importers, name)(out, **args)
     return out

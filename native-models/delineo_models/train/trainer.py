@@ -136,6 +136,13 @@ class Trainer:
                     self.validate_and_keep_best()
                 if self.step % int(tr["checkpoint_every"]) == 0 or self.step == total:
                     self.save(self.run_dir / "checkpoint_last.pt")
+                if self.out_of_time():
+                    # A CPU budget ran out before the schedule did: end as a finished run would.
+                    if self.dist.is_main:
+                        self.log.write("train", {"step": self.step, "stopped": "max_minutes reached"})
+                    self.validate_and_keep_best()
+                    self.save(self.run_dir / "checkpoint_last.pt")
+                    break
         except KeyboardInterrupt:
             self.save(self.run_dir / "checkpoint_last.pt")
             raise
@@ -143,6 +150,11 @@ class Trainer:
             self.write_summary()
         barrier(self.dist)
         return self.run_dir
+
+    def out_of_time(self) -> bool:
+        """True when ``training.max_minutes`` > 0 and this run has trained that long (all sessions)."""
+        limit = float(self.cfg["training"].get("max_minutes", 0) or 0)
+        return limit > 0 and self.elapsed >= 60 * limit
 
     def validate_and_keep_best(self) -> dict[str, float]:
         """Validates on rank 0, logs, and saves ``checkpoint_best.pt`` when the Dice improves."""
