@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { runTask, type TaskRequest, type TaskResult } from './tasks.ts';
+import type { TaskRequest, TaskResult } from './tasks.ts';
 
 /** Per-task time limit: generous for a 1 GB multi-frame file on a slow disk, short for a loop. */
 export const TASK_TIMEOUT_MS = 60_000;
@@ -43,7 +43,8 @@ export class IngestPool {
   /** Run a task; resolves with its result (failures are results too), rejects only on abort. */
   run(req: TaskRequest, signal?: AbortSignal, timeoutMs = TASK_TIMEOUT_MS): Promise<TaskResult> {
     signal?.throwIfAborted();
-    if (this.inline) return runTask(req);
+    // The caller's thread only loads the parser (dcmjs, codecs) in this debugging mode.
+    if (this.inline) return import('./tasks.ts').then(({ runTask }) => runTask(req));
     const task = new Promise<TaskResult>((resolve) => {
       this.queue.push({ id: this.nextId++, req, resolve, timeoutMs });
       this.pump();

@@ -8,7 +8,7 @@ import { PipelineError } from '../errors.ts';
 import { analyseFile, isNativeSyntax, MAX_FILE_BYTES, EXPLICIT_BE, type FileLayout } from './file-layout.ts';
 import { parseHeader } from './dataset.ts';
 import { extractHeader, type FileHeader } from './header.ts';
-import { decodeFrame, type PixelModule } from './pixels.ts';
+import type { PixelModule } from './pixels.ts';
 
 /** Read a whole file, refusing anything larger than the cap before allocating for it. */
 export async function readBytes(path: string, maxBytes = MAX_FILE_BYTES): Promise<Uint8Array> {
@@ -86,6 +86,8 @@ async function encapsulatedFrame(file: ParsedFile, pixel: PixelModule, index: nu
   if (loc.kind !== 'encapsulated') throw new PipelineError('DICOM_MALFORMED', `native Pixel Data under encapsulated syntax ${layout.transferSyntaxUID}`, header.path);
   const bytes = frameFragments(loc.offsetTable, loc.fragments, index, header.numberOfFrames, header.path);
   try {
+    // The codecs load only when a compressed file is met: native CTs never pay their start-up.
+    const { decodeFrame } = await import('./pixels.ts');
     return await decodeFrame(layout.transferSyntaxUID, pixel, bytes);
   } catch (e) {
     if (e instanceof PipelineError) throw e.path ? e : new PipelineError(e.code, e.message, header.path);

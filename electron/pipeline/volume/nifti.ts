@@ -7,9 +7,10 @@
  * extension (ecode 6) with modality, units and UIDs so that our own files read back whole.
  */
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { link, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createGzip, gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import { PipelineError } from '../errors.ts';
 import type { Mat4 } from './geometry.ts';
@@ -165,13 +166,42 @@ function readComment(h: nifti.NIFTI1): Comment {
  * @throws PipelineError('FILE_EXISTS' | 'FILE_WRITE') naming the file.
  */
 export async function writeNifti(volume: Volume<VoxelArray>, file: string): Promise<void> {
-  const bytes = encodeNifti(volume);
-  const out = file.endsWith('.gz') ? gzipSync(bytes, { level: 1 }) : bytes;
-  await writeAtomically(file, out);
+  const header = encodeHeader(volume);
+  const d = volume.data;
+  const voxels = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  // Header and voxels are written (or gzipped) in turn: no second copy of a large volume.
+  await writeAtomically(file, file.endsWith('.gz') ? gzipped([header, voxels]) : [header, voxels]);
 }
+
+/** Gzip a sequence of byte arrays as a stream, 4 MiB at a time. */
+async function* gzipped(parts: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
+  const gz = createGzip({ level: 1 });
+  const feed = (async () => {
+    for (const part of parts) {
+      for (let o = 0; o < part.length; o += CHUNK) {
+        if (!gz.write(part.subarray(o, Math.min(part.length, o + CHUNK)))) await once(gz, 'drain');
+      }
+    }
+    gz.end();
+  })();
+  for await (const chunk of gz) yield chunk as Uint8Array;
+  await feed;
+}
+
+const CHUNK = 1 << 22;
 
 /** The NIfTI-1 bytes of a volume (uncompressed, single file). */
 export function encodeNifti(volume: Volume<VoxelArray>): Uint8Array {
+  const header = encodeHeader(volume);
+  const d = volume.data;
+  const out = new Uint8Array(header.length + d.byteLength);
+  out.set(header);
+  out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), header.length);
+  return out;
+}
+
+/** Header + extension of a volume's NIfTI-1 file, up to vox_offset. */
+function encodeHeader(volume: Volume<VoxelArray>): Uint8Array {
   const [nx, ny, nz] = volume.size;
   const d = volume.data;
   const [code, bitpix] =
@@ -184,7 +214,7 @@ export function encodeNifti(volume: Volume<VoxelArray>): Uint8Array {
   );
   const esize = Math.ceil((8 + comment.length) / 16) * 16;
   const voxOffset = HEADER_BYTES + 4 + esize;
-  const out = new Uint8Array(voxOffset + d.byteLength);
+  const out = new Uint8Array(voxOffset);
   const v = new DataView(out.buffer);
   const ras = flipXY(volume.affine);
   const q = qformOf(ras);
@@ -209,7 +239,6 @@ export function encodeNifti(volume: Volume<VoxelArray>): Uint8Array {
   v.setInt32(352, esize, true);
   v.setInt32(356, ECODE_COMMENT, true);
   out.set(comment, 360);
-  out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), voxOffset);
   return out;
 }
 
@@ -267,12 +296,12 @@ function qformOf(m: Float64Array): { b: number; c: number; d: number; qfac: numb
  * Write bytes so that `file` appears complete or not at all, and never replaces an existing
  * file: temp file in the same folder, fsync, hard link to the final name (fails if it exists).
  */
-export async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
+export async function writeAtomically(file: string, parts: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(tmp, 'wx');
     try {
-      await handle.writeFile(bytes);
+      await handle.writeFile(parts);
       await handle.sync();
     } finally {
       await handle.close();

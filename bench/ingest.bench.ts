@@ -1,0 +1,105 @@
+/**
+ * Ingest benchmark: scan + load the 64-slice ct-lung-philips CT and compare with `dcm2niix -z n`
+ * on the same files, run side by side (alternating, best of N each). Goals (issue 2): ratio
+ * ours/dcm2niix ≤ 1.0 and peak memory ≤ 2.5× the volume's float32 size.
+ *
+ * Each of our runs is a fresh Node process, as a CLI user would see it minus Node's own start-up
+ * (measured separately), so the worker start-up and module loading are inside the timing; the
+ * memory figure is that process's peak RSS above its RSS just before scanning.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(import.meta.url);
+const CT = path.resolve(path.dirname(here), '..', '..', 'shared', 'data', 'ct-lung-philips');
+const RUNS = 5;
+
+interface ChildResult {
+  slices: number;
+  scanMs: number;
+  loadMs: number;
+  writeMs: number;
+  volumeBytes: number;
+  baseRss: number;
+  /** Peak RSS after scan + load. */
+  peakRss: number;
+  /** Peak RSS after the NIfTI write too. */
+  peakRssWithWrite: number;
+}
+
+/** In the child process: one timed scan + load (+ NIfTI write), reported as JSON on stdout. */
+async function child(outDir: string): Promise<void> {
+  const { scanPaths, loadSeries, allSeries } = await import('../electron/pipeline/dicom/index.ts');
+  const { writeNifti } = await import('../electron/pipeline/volume/nifti.ts');
+  const baseRss = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const scan = await scanPaths([CT]);
+  const t1 = performance.now();
+  const { volume } = await loadSeries(allSeries(scan)[0]);
+  const t2 = performance.now();
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  await writeNifti(volume, path.join(outDir, `ours-${process.pid}.nii`));
+  const t3 = performance.now();
+  const result: ChildResult = {
+    slices: volume.size[2],
+    scanMs: t1 - t0,
+    loadMs: t2 - t1,
+    writeMs: t3 - t2,
+    volumeBytes: volume.data.byteLength,
+    baseRss,
+    peakRss,
+    peakRssWithWrite: process.resourceUsage().maxRSS * 1024,
+  };
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+function timeDcm2niix(outDir: string): number {
+  const t0 = performance.now();
+  execFileSync('dcm2niix', ['-z', 'n', '-b', 'n', '-o', outDir, '-f', `d2n-${Date.now()}`, CT], { stdio: 'ignore' });
+  return performance.now() - t0;
+}
+
+function runChild(outDir: string): ChildResult {
+  const r = spawnSync(process.execPath, [here, '--child', outDir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ingest child failed: ${r.stderr.split('\n')[0]}`);
+  return JSON.parse(r.stdout) as ChildResult;
+}
+
+/** `npm run bench` entry: prints slices/s, the ratio to dcm2niix and peak memory. */
+export default async function bench(): Promise<void> {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'delineo-bench-'));
+  try {
+    timeDcm2niix(out); // warm the page cache for both
+    const ours: ChildResult[] = [];
+    const theirs: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      ours.push(runChild(out));
+      theirs.push(timeDcm2niix(out));
+    }
+    const t0 = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    const nodeStart = performance.now() - t0;
+    const best = (xs: number[]) => Math.min(...xs);
+    const scanLoad = best(ours.map((r) => r.scanMs + r.loadMs));
+    const all = best(ours.map((r) => r.scanMs + r.loadMs + r.writeMs));
+    const d2n = best(theirs);
+    const r = ours[0];
+    const peak = Math.max(...ours.map((o) => o.peakRss - o.baseRss));
+    const peakWrite = Math.max(...ours.map((o) => o.peakRssWithWrite - o.baseRss));
+    const lines = [
+      `ct-lung-philips: ${r.slices} slices, 512×512, float32 volume ${(r.volumeBytes / 2 ** 20).toFixed(1)} MiB (best of ${RUNS}, ${os.availableParallelism()} CPUs)`,
+      `scan ${best(ours.map((o) => o.scanMs)).toFixed(0)} ms + load ${best(ours.map((o) => o.loadMs)).toFixed(0)} ms = ${scanLoad.toFixed(0)} ms → ${((r.slices / scanLoad) * 1000).toFixed(0)} slices/s`,
+      `with NIfTI write (.nii): ${all.toFixed(0)} ms; dcm2niix -z n (whole process): ${d2n.toFixed(0)} ms; Node start-up alone: ${nodeStart.toFixed(0)} ms`,
+      `ratio ours/dcm2niix: ${(scanLoad / d2n).toFixed(2)} (scan+load), ${(all / d2n).toFixed(2)} (scan+load+write)  [goal ≤ 1.0]`,
+      `peak memory above baseline (scan+load): ${(peak / 2 ** 20).toFixed(0)} MiB = ${(peak / r.volumeBytes).toFixed(2)}× the float32 volume  [goal ≤ 2.5×]; with the write: ${(peakWrite / r.volumeBytes).toFixed(2)}×`,
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === here && process.argv[2] === '--child') await child(process.argv[3]);
