@@ -24,9 +24,15 @@ export function dice(a: Uint8Array, b: Uint8Array): number {
  */
 export function hd95(a: Uint8Array, b: Uint8Array, size: readonly [number, number, number], affine: Mat4): number | null {
   const spacing = spacingOf(affine);
-  const sa = surface(a, size), sb = surface(b, size);
+  const fa = surface(a, size), fb = surface(b, size);
+  // Distances only matter between surface voxels: the distance transform runs on the box
+  // holding both surfaces (exact, since every seed and every query point lies inside it),
+  // a few percent of a CT grid for a tumour.
+  const box = boundingBox([fa, fb], size);
+  if (!box) return null;
+  const sa = cropTo(fa, size, box), sb = cropTo(fb, size, box);
   if (!sa.some((x) => x) || !sb.some((x) => x)) return null;
-  const da = squaredDistanceTo(sa, size, spacing), db = squaredDistanceTo(sb, size, spacing);
+  const da = squaredDistanceTo(sa, box.size, spacing), db = squaredDistanceTo(sb, box.size, spacing);
   const directed = (from: Uint8Array, dist: Float64Array) => {
     const d: number[] = [];
     for (let v = 0; v < from.length; v++) if (from[v]) d.push(Math.sqrt(dist[v]));
@@ -35,6 +41,41 @@ export function hd95(a: Uint8Array, b: Uint8Array, size: readonly [number, numbe
     return d[lo] + (rank - lo) * (d[hi] - d[lo]);
   };
   return Math.max(directed(sa, db), directed(sb, da));
+}
+
+interface Box {
+  readonly min: readonly [number, number, number];
+  readonly size: readonly [number, number, number];
+}
+
+/** Smallest index box holding every set voxel of the masks; null when all are empty. */
+function boundingBox(masks: readonly Uint8Array[], size: readonly [number, number, number]): Box | null {
+  const [nx, ny, nz] = size;
+  const lo = [nx, ny, nz], hi = [-1, -1, -1];
+  let v = 0;
+  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, v++) {
+    if (!masks.some((m) => m[v])) continue;
+    if (i < lo[0]) lo[0] = i;
+    if (i > hi[0]) hi[0] = i;
+    if (j < lo[1]) lo[1] = j;
+    if (j > hi[1]) hi[1] = j;
+    if (k < lo[2]) lo[2] = k;
+    if (k > hi[2]) hi[2] = k;
+  }
+  if (hi[0] < 0) return null;
+  return { min: [lo[0], lo[1], lo[2]], size: [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1] };
+}
+
+function cropTo(m: Uint8Array, size: readonly [number, number, number], box: Box): Uint8Array {
+  const [bx, by, bz] = box.size;
+  const out = new Uint8Array(bx * by * bz);
+  let o = 0;
+  for (let k = 0; k < bz; k++) for (let j = 0; j < by; j++) {
+    const row = box.min[0] + size[0] * (box.min[1] + j + size[1] * (box.min[2] + k));
+    out.set(m.subarray(row, row + bx), o);
+    o += bx;
+  }
+  return out;
 }
 
 /** Foreground voxels with a background face-neighbour (or on the grid edge). */
