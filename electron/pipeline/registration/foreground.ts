@@ -11,7 +11,7 @@ import { transformPoint, type Vec3 } from '../volume/geometry.ts';
 import type { LevelImage } from './pyramid.ts';
 
 /** Value at a fraction q ∈ [0, 1] of the sorted values (a strided subsample is enough). */
-export function percentile(data: Float32Array, q: number, maxSamples = 200_000): number {
+export function percentile(data: Float32Array, q: number, maxSamples = 60_000): number {
   const stride = Math.max(1, Math.floor(data.length / maxSamples));
   const sub = new Float32Array(Math.ceil(data.length / stride));
   for (let i = 0, o = 0; i < data.length; i += stride) sub[o++] = data[i];
@@ -77,14 +77,20 @@ export function largestComponent(bin: Uint8Array, size: readonly number[]): Uint
     label[s] = next;
     while (head < tail) {
       const p = queue[head++];
-      const i = p % nx, j = Math.floor(p / nx) % ny, k = Math.floor(p / sxy);
-      const visit = (q: number) => { if (bin[q] && !label[q]) { label[q] = next; queue[tail++] = q; } };
-      if (i > 0) visit(p - 1);
-      if (i < nx - 1) visit(p + 1);
-      if (j > 0) visit(p - nx);
-      if (j < ny - 1) visit(p + nx);
-      if (k > 0) visit(p - sxy);
-      if (k < nz - 1) visit(p + sxy);
+      const k = (p / sxy) | 0, rest = p - k * sxy, j = (rest / nx) | 0, i = rest - j * nx;
+      // Neighbours inline (a closure per voxel costs more than the search itself).
+      let q = p - 1;
+      if (i > 0 && bin[q] && !label[q]) { label[q] = next; queue[tail++] = q; }
+      q = p + 1;
+      if (i < nx - 1 && bin[q] && !label[q]) { label[q] = next; queue[tail++] = q; }
+      q = p - nx;
+      if (j > 0 && bin[q] && !label[q]) { label[q] = next; queue[tail++] = q; }
+      q = p + nx;
+      if (j < ny - 1 && bin[q] && !label[q]) { label[q] = next; queue[tail++] = q; }
+      q = p - sxy;
+      if (k > 0 && bin[q] && !label[q]) { label[q] = next; queue[tail++] = q; }
+      q = p + sxy;
+      if (k < nz - 1 && bin[q] && !label[q]) { label[q] = next; queue[tail++] = q; }
     }
     if (tail > bestSize) { bestSize = tail; best = next; }
   }
@@ -98,21 +104,24 @@ export function fillHolesPerSlice(mask: Uint8Array, size: readonly number[]): vo
   const [nx, ny, nz] = size;
   const sxy = nx * ny;
   const outside = new Uint8Array(sxy);
-  const queue = new Int32Array(sxy);
+  // A voxel can be queued by up to four neighbours before it is marked, plus the border seeds.
+  const queue = new Int32Array(4 * sxy + 2 * (nx + ny));
   for (let k = 0; k < nz; k++) {
     const base = k * sxy;
     outside.fill(0);
     let tail = 0;
-    const seed = (q: number) => { if (!mask[base + q] && !outside[q]) { outside[q] = 1; queue[tail++] = q; } };
-    for (let i = 0; i < nx; i++) { seed(i); seed(i + nx * (ny - 1)); }
-    for (let j = 0; j < ny; j++) { seed(nx * j); seed(nx * j + nx - 1); }
+    for (let i = 0; i < nx; i++) { queue[tail++] = i; queue[tail++] = i + nx * (ny - 1); }
+    for (let j = 0; j < ny; j++) { queue[tail++] = nx * j; queue[tail++] = nx * j + nx - 1; }
+    // Border seeds that are inside the mask are skipped when popped.
     for (let head = 0; head < tail; head++) {
       const q = queue[head];
-      const i = q % nx, j = (q - i) / nx;
-      if (i > 0) seed(q - 1);
-      if (i < nx - 1) seed(q + 1);
-      if (j > 0) seed(q - nx);
-      if (j < ny - 1) seed(q + nx);
+      if (outside[q] || mask[base + q]) continue;
+      outside[q] = 1;
+      const j = (q / nx) | 0, i = q - j * nx;
+      if (i > 0 && !outside[q - 1] && !mask[base + q - 1]) queue[tail++] = q - 1;
+      if (i < nx - 1 && !outside[q + 1] && !mask[base + q + 1]) queue[tail++] = q + 1;
+      if (j > 0 && !outside[q - nx] && !mask[base + q - nx]) queue[tail++] = q - nx;
+      if (j < ny - 1 && !outside[q + nx] && !mask[base + q + nx]) queue[tail++] = q + nx;
     }
     for (let q = 0; q < sxy; q++) if (!outside[q]) mask[base + q] = 1;
   }

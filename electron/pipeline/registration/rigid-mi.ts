@@ -107,11 +107,13 @@ export function registerRigidMI(
   let params: Float64Array = Float64Array.from([0, 0, 0, target[0] - centre[0], target[1] - centre[1], target[2] - centre[2]]);
 
   let last = { mi: 0, nmi: 1, overlap: 0 };
+  let finestMask = fixedMask0;
   const iterations: number[] = [];
   let converged = true;
   for (let l = 0; l < nLevels; l++) {
     const fl = fixedLevels[l];
     const mask = l === 0 ? fixedMask0 : bodyMask(fl, fixed.isCT);
+    finestMask = mask;
     const samples = sampleFixed(fl, mask, o.samples[l], o.seed + l);
     if (samples.count < 50) throw new RangeError(`too few foreground voxels to register (${samples.count} at ${o.levelsMm[l]} mm)`);
     const fixedRange = sampleRange(samples.values);
@@ -145,7 +147,7 @@ export function registerRigidMI(
     onProgress((l + 1) * o.maxIterations, total, `level ${l + 1}/${nLevels} done, MI ${final.mi.toFixed(4)}`);
   }
   onProgress(total, total, 'checking the stability of the optimum');
-  const residualMm = refinementResidual(fixedLevels[nLevels - 1], movingLevels[nLevels - 1], fixed.isCT, movingRange, params, centre, o, o.initialSteps[nLevels - 1] / 2).residualMm;
+  const residualMm = refinementResidual(fixedLevels[nLevels - 1], finestMask, movingLevels[nLevels - 1], movingRange, params, centre, o, o.initialSteps[nLevels - 1] / 2).residualMm;
   const p = Array.from(params) as unknown as RigidParameters;
   return {
     residualMm,
@@ -169,11 +171,11 @@ export function registerRigidMI(
  * between a given alignment (identity, a REG object) and the images.
  */
 function refinementResidual(
-  fl: LevelImage, ml: LevelImage, isCT: boolean, movingRange: [number, number],
+  fl: LevelImage, mask: Uint8Array, ml: LevelImage, movingRange: [number, number],
   params: Float64Array, centre: readonly number[], o: RigidMiOptions, initialStep: number,
 ): { residualMm: number; mi: number; nmi: number; overlap: number } {
   const l = o.levelsMm.length - 1;
-  const samples = sampleFixed(fl, bodyMask(fl, isCT), o.samples[l], o.seed + 1000);
+  const samples = sampleFixed(fl, mask, o.samples[l], o.seed + 1000);
   if (samples.count < 50) return { residualMm: 0, mi: 0, nmi: 1, overlap: 0 };
   const metric = new MattesMI(samples, ml, sampleRange(samples.values), movingRange, o.bins);
   const radius = rmsRadius(samples.points, centre);
@@ -217,9 +219,10 @@ export function evaluateAlignment(
   onProgress(0, 1, 'checking the alignment against the images');
   const [fl] = buildPyramid(fixed, [o.levelsMm[l]]);
   const [ml] = buildPyramid(moving, [o.levelsMm[l]]);
-  const centre = centreOfMass(bodyMask(fl, fixed.isCT), fl) ?? geometricCentre(fl);
+  const mask = bodyMask(fl, fixed.isCT);
+  const centre = centreOfMass(mask, fl) ?? geometricCentre(fl);
   const params = Float64Array.from(eulerAbout(fixedToMoving, centre));
-  const r = refinementResidual(fl, ml, fixed.isCT, [percentile(ml.data, 0.001), percentile(ml.data, 0.999)], params, centre, o, o.initialSteps[l]);
+  const r = refinementResidual(fl, mask, ml, [percentile(ml.data, 0.001), percentile(ml.data, 0.999)], params, centre, o, o.initialSteps[l]);
   onProgress(1, 1, 'alignment checked');
   return r;
 }

@@ -48,8 +48,10 @@ export function valueAt(level: LevelImage, x: number, y: number, z: number): num
  * @param mask 1 where samples may be taken, on the level's grid.
  */
 export function sampleFixed(level: LevelImage, mask: Uint8Array, count: number, seed: number): FixedSamples {
-  const inside: number[] = [];
-  for (let p = 0; p < mask.length; p++) if (mask[p]) inside.push(p);
+  let total = 0;
+  for (let p = 0; p < mask.length; p++) total += mask[p];
+  const inside = new Int32Array(total);
+  for (let p = 0, o = 0; p < mask.length; p++) if (mask[p]) inside[o++] = p;
   const n = Math.min(count, inside.length);
   const rand = seededRandom(seed);
   const points = new Float64Array(3 * n);

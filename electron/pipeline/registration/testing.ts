@@ -6,6 +6,7 @@
 import { affineFrom, identity4, invert4, multiply4, transformPoint, type Mat4 } from '../volume/geometry.ts';
 import { resampleToMovingGrid } from '../volume/resample.ts';
 import type { Volume, VoxelArray } from '../volume/volume.ts';
+import { bodyMask } from './foreground.ts';
 import { seededRandom } from './sampler.ts';
 
 /** Rotation by Euler angles (degrees, about x then y then z) about `centre`, then translation (mm). */
@@ -79,12 +80,20 @@ export function secondaryOf(
   modality: string,
   seed = 11,
 ): Volume<Float32Array> {
-  const onGrid = resampleToMovingGrid(ct, { ...grid, frameOfReferenceUID: '1.2.826.0.1.3680043.9.7.99' }, movingToFixed, { interpolation: 'linear', padValue: -1024 });
+  // Remap on the CT grid first, then sample: a scanner measures the tissue's own signal averaged
+  // over its voxel; remapping already-interpolated HU would move edges (partial volumes of air
+  // and tissue would cross the remap's thresholds at the wrong place).
+  // Only the patient gives MR or PET signal: the couch and anything else outside the body is air.
+  const body = bodyMask({ data: Float32Array.from(ct.data), size: ct.size, affine: ct.affine }, true);
+  const remapped = new Float32Array(ct.data.length);
+  for (let i = 0; i < remapped.length; i++) remapped[i] = remap(body[i] ? ct.data[i] : -1024);
+  const source = { ...ct, data: remapped, units: 'raw' as const };
+  const onGrid = resampleToMovingGrid(source, { ...grid, frameOfReferenceUID: '1.2.826.0.1.3680043.9.7.99' }, movingToFixed, { interpolation: 'linear', padValue: remap(-1024) });
   const rand = seededRandom(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  const out = new Float32Array(onGrid.data.length);
+  const out = Float32Array.from(onGrid.data);
   let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < out.length; i++) { out[i] = remap(onGrid.data[i]); lo = Math.min(lo, out[i]); hi = Math.max(hi, out[i]); }
+  for (let i = 0; i < out.length; i++) { lo = Math.min(lo, out[i]); hi = Math.max(hi, out[i]); }
   const sigma = noise * (hi - lo);
   for (let i = 0; i < out.length; i++) out[i] = Math.max(0, out[i] + sigma * gauss());
   return { ...onGrid, data: out, modality, units: modality === 'PT' ? 'SUVbw' : 'raw', seriesInstanceUID: '1.2.826.0.1.3680043.9.7.98' };
