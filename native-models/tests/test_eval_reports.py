@@ -132,3 +132,22 @@ def test_ablation_report_end_to_end_tiny(tmp_path):
     assert len(rows) == 5 and all("±" in r for r in rows)
     assert "| 20 % | Baseline (UA-MT, PET/CT) | not run |" in text
     assert "1 test / 1 val / 3 train of which 1 labelled" in text
+
+
+def test_supervised_counterpart_config(tmp_path):
+    import yaml
+
+    from delineo_models.eval.counterparts import counterpart_config
+
+    run = tmp_path / "runs" / "uamt__mim-cmfnet__x"
+    (run / "phantoms").mkdir(parents=True)
+    (run / "phantoms/dataset.json").write_text("{}")
+    (run / "config.yaml").write_text(yaml.safe_dump({"name": "x", "method": "uamt", "network": {"name": "mim-cmfnet"},
+                                                     "data": {"root": None, "extra_unlabelled": [{"importer": "import_real_sts"}]},
+                                                     "training": {"iterations": 10}}))
+    cfg = counterpart_config(run, max_minutes=3)
+    assert cfg["method"] == "supervised" and cfg["name"] == "x-supervised-only"
+    assert cfg["data"]["extra_unlabelled"] == [] and cfg["data"]["root"] == str(run / "phantoms")
+    assert cfg["training"] == {"iterations": 10, "max_minutes": 3.0} and cfg["network"] == {"name": "mim-cmfnet"}
+    with pytest.raises(ValueError, match="no config.yaml"):
+        counterpart_config(tmp_path)

@@ -172,10 +172,17 @@ def main(argv=None) -> int:
     ap.add_argument("--work", type=Path, default=WORK_DATA / "report-real", help="where the real sets are imported")
     ap.add_argument("--no-brats", action="store_true", help="skip the BraTS 2013 cases")
     ap.add_argument("--note", default="", help="a sentence for the report header (e.g. how long the runs trained)")
+    ap.add_argument("--supervised-counterparts", type=float, metavar="MINUTES",
+                    help="first train (or resume) a supervised-only twin of every semi-supervised run, with this budget")
     args = ap.parse_args(argv)
     try:
         groups = prepare_cases(args.work, not args.no_brats)
-        runs = args.runs if args.runs is not None else discover_runs(args.runs_dir)
+        runs = list(args.runs) if args.runs is not None else discover_runs(args.runs_dir)
+        if args.supervised_counterparts:
+            from .counterparts import train_counterpart
+            twins = [train_counterpart(r, args.supervised_counterparts) for r in runs
+                     if not r.name.startswith("supervised__")]
+            runs += [t for t in twins if t not in runs]
         predictors = [Suv41Predictor(), Suv25Predictor()] + [RunPredictor(r) for r in runs]
         rows = evaluate(predictors, [c for cs in groups.values() for c in cs])
     except (ValueError, FileExistsError) as exc:
