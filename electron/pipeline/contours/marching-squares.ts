@@ -26,28 +26,51 @@ const SEGMENTS: readonly (readonly [number, number][])[] = [
 /**
  * All boundary loops of the pixels where `slice[i + nx*j] === label`.
  *
+ * Work is limited to the bounding box of those pixels (a GTV covers a small part of a CT
+ * slice), padded by one pixel of background so every loop closes.
+ *
  * @param slice one slice of a mask, i fastest (nx × ny).
  * @returns loops in index coordinates, foreground on the left; each has at least 4 points.
  */
 export function traceLoops(slice: ArrayLike<number>, nx: number, ny: number, label = 1): IndexLoop[] {
-  const W = nx + 2, H = ny + 2;
-  // Point ids: horizontal-edge midpoints first, then vertical-edge midpoints, on the padded grid.
-  const next = new Int32Array(2 * W * H).fill(-1);
-  const inside = (i: number, j: number) => i >= 0 && j >= 0 && i < nx && j < ny && slice[i + nx * j] === label;
-  const edgeId = (edge: number, ci: number, cj: number): number => {
-    switch (edge) {
-      case TOP: return ci + 1 + W * (cj + 1);
-      case BOTTOM: return ci + 1 + W * (cj + 2);
-      case LEFT: return W * H + ci + 1 + W * (cj + 1);
-      default: return W * H + ci + 2 + W * (cj + 1);
+  let i0 = nx, i1 = -1, j0 = ny, j1 = -1;
+  for (let j = 0; j < ny; j++) {
+    const row = nx * j;
+    for (let i = 0; i < nx; i++) {
+      if (slice[row + i] !== label) continue;
+      if (i < i0) i0 = i;
+      if (i > i1) i1 = i;
+      if (j < j0) j0 = j;
+      j1 = j;
     }
-  };
-  let any = false;
-  for (let cj = -1; cj < ny; cj++) {
-    for (let ci = -1; ci < nx; ci++) {
-      const code = (inside(ci, cj) ? 1 : 0) | (inside(ci + 1, cj) ? 2 : 0) | (inside(ci + 1, cj + 1) ? 4 : 0) | (inside(ci, cj + 1) ? 8 : 0);
+  }
+  if (i1 < 0) return [];
+  // Binary copy of the bounding box with a one-pixel background border: padded pixel (x, y)
+  // is slice pixel (i0 + x − 1, j0 + y − 1).
+  const w = i1 - i0 + 3, h = j1 - j0 + 3;
+  const bin = new Uint8Array(w * h);
+  for (let j = j0; j <= j1; j++) {
+    const src = nx * j, dst = w * (j - j0 + 1) + 1 - i0;
+    for (let i = i0; i <= i1; i++) if (slice[src + i] === label) bin[dst + i] = 1;
+  }
+  const loops = traceBinary(bin, w, h);
+  const dx = i0 - 1, dy = j0 - 1;
+  for (const loop of loops) {
+    for (let p = 0; p < loop.length; p += 2) { loop[p] += dx; loop[p + 1] += dy; }
+  }
+  return loops;
+}
+
+/** Marching squares over a binary w × h image whose border pixels are all background. */
+function traceBinary(bin: Uint8Array, w: number, h: number): IndexLoop[] {
+  // Point ids: midpoints of horizontal cell edges first (x + 0.5, y), then of vertical ones (x, y + 0.5).
+  const V = w * h;
+  const next = new Int32Array(2 * V).fill(-1);
+  for (let cj = 0; cj < h - 1; cj++) {
+    const top = w * cj, bottom = top + w;
+    for (let ci = 0; ci < w - 1; ci++) {
+      const code = bin[top + ci] | (bin[top + ci + 1] << 1) | (bin[bottom + ci + 1] << 2) | (bin[bottom + ci] << 3);
       if (code === 0 || code === 15) continue;
-      any = true;
       const saddle = code === 5 || code === 10;
       for (const [e1, e2] of SEGMENTS[code]) {
         const p = edgePoint(e1, ci, cj), q = edgePoint(e2, ci, cj);
@@ -55,14 +78,22 @@ export function traceLoops(slice: ArrayLike<number>, nx: number, ny: number, lab
         // mean of the foreground corners (on the far side of the segment from the background).
         const ref = saddle ? [ci + 0.5, cj + 0.5] : foregroundMean(code, ci, cj);
         const cross = (q[0] - p[0]) * (ref[1] - p[1]) - (q[1] - p[1]) * (ref[0] - p[0]);
-        const a = edgeId(e1, ci, cj), b = edgeId(e2, ci, cj);
+        const a = edgeId(e1, ci, cj, w, V), b = edgeId(e2, ci, cj, w, V);
         if (cross > 0) next[a] = b;
         else next[b] = a;
       }
     }
   }
-  if (!any) return [];
-  return chain(next, W, H);
+  return chain(next, w, V);
+}
+
+function edgeId(edge: number, ci: number, cj: number, w: number, V: number): number {
+  switch (edge) {
+    case TOP: return ci + w * cj;
+    case BOTTOM: return ci + w * (cj + 1);
+    case LEFT: return V + ci + w * cj;
+    default: return V + ci + 1 + w * cj;
+  }
 }
 
 function edgePoint(edge: number, ci: number, cj: number): [number, number] {
@@ -84,7 +115,7 @@ function foregroundMean(code: number, ci: number, cj: number): [number, number] 
 }
 
 /** Follow the successor links into closed loops and turn point ids back into coordinates. */
-function chain(next: Int32Array, W: number, H: number): IndexLoop[] {
+function chain(next: Int32Array, w: number, V: number): IndexLoop[] {
   const loops: IndexLoop[] = [];
   const seen = new Uint8Array(next.length);
   const coords: number[] = [];
@@ -94,11 +125,8 @@ function chain(next: Int32Array, W: number, H: number): IndexLoop[] {
     let id = start;
     while (!seen[id]) {
       seen[id] = 1;
-      if (id < W * H) coords.push((id % W) - 1 + 0.5, Math.floor(id / W) - 1);
-      else {
-        const v = id - W * H;
-        coords.push((v % W) - 1, Math.floor(v / W) - 1 + 0.5);
-      }
+      if (id < V) coords.push((id % w) + 0.5, Math.floor(id / w));
+      else coords.push((id - V) % w, Math.floor((id - V) / w) + 0.5);
       id = next[id];
       if (id < 0) throw new Error('traceLoops: open boundary (internal error)');
     }
