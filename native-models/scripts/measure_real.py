@@ -1,4 +1,4 @@
-"""Dice / HD95 of a shipped model (ONNX + card) on the real STS_002 study vs its expert GTV.
+"""Dice / HD95 of an exported model (ONNX + card) on real cases (STS_002 or BraTS 2013 test) vs expert labels.
 
 Runs exactly what the card prescribes — resampling to targetSpacing (the data importer),
 per-channel normalisation, sliding window with the card's patch and overlap, combine,
@@ -6,6 +6,7 @@ threshold — on ONNX Runtime CPU, and prints a JSON object for ``delineo-export
 The expert mask is MIRP's rasterisation on the CT grid, resampled with the images.
 
     .venv/bin/python scripts/measure_real.py models/pet-ct-gtv.json [--channels CT,PT]
+    .venv/bin/python scripts/measure_real.py models-research/brats-t1c-flair-wt.json --data brats2013 --channels T1c,FLAIR
 """
 
 from __future__ import annotations
@@ -21,20 +22,13 @@ import onnxruntime as ort
 from scipy import ndimage
 
 from delineo_models.data import CaseDataset
-from delineo_models.data.importers import import_real_sts
+from delineo_models.data.importers import import_brats2013, import_real_sts
 from delineo_models.eval import case_metrics, sliding_window_predict
 
 
-def measure(card_path: Path, channels: list[str] | None = None) -> dict:
-    """Metrics of the card's model on STS_002 (labelled, at the card's target spacing)."""
-    card = json.loads(card_path.read_text())
-    spacing_zyx = tuple(reversed(card["targetSpacing"]))
+def predict_case(sess, card: dict, item: dict) -> np.ndarray:
+    """The card's binary mask for one normalised case: sliding window, combine, threshold, small components."""
     patch = tuple(reversed(card["patchSize"]))
-    chans = channels or [i["modality"] for i in card["inputs"]]
-    sess = ort.InferenceSession(str(card_path.parent / card["onnx"]["file"]), providers=["CPUExecutionProvider"])
-    with tempfile.TemporaryDirectory() as tmp:
-        root = import_real_sts(Path(tmp) / "sts", split="test", labelled=True, target_spacing=spacing_zyx)
-        item = CaseDataset(root, chans, "test", [i["normalization"] for i in card["inputs"]])[0]
 
     def predict(batch):
         return np.concatenate(sess.run(None, {card["inputName"]: batch.astype(np.float32)}), axis=1)
@@ -48,21 +42,56 @@ def measure(card_path: Path, channels: list[str] | None = None) -> dict:
     for k in range(1, n + 1):
         if (lab == k).sum() * voxel_ml < card["minComponentMl"]:
             mask[lab == k] = False
-    ref = item["label"][0] > 0
-    m = case_metrics(mask, ref, item["spacing"])
-    return {"realSts002Dice": round(float(m["dice"]), 4), "realSts002Hd95Mm": round(float(m["hd95_mm"]), 2),
-            "realSts002PredMl": round(float(mask.sum() * voxel_ml), 1),
-            "realSts002ExpertMl": round(float(ref.sum() * voxel_ml), 1),
-            "realSts002Note": f"STS_002 ({'+'.join(chans)}) unlabelled in training; expert GTV used only here"}
+    return mask
+
+
+def measure(card_path: Path, data: str = "sts", channels: list[str] | None = None) -> dict:
+    """Metrics of the card's model on real labelled cases at the card's target spacing.
+
+    Args:
+        data: 'sts' (STS_002, unlabelled in training) or 'brats2013' (its held-out test cases).
+        channels: dataset channel names in card order (default: the card's modalities).
+    """
+    card = json.loads(card_path.read_text())
+    spacing_zyx = tuple(reversed(card["targetSpacing"]))
+    chans = channels or [i["modality"] for i in card["inputs"]]
+    norms = [i["normalization"] for i in card["inputs"]]
+    sess = ort.InferenceSession(str(card_path.parent / card["onnx"]["file"]), providers=["CPUExecutionProvider"])
+    with tempfile.TemporaryDirectory() as tmp:
+        if data == "sts":
+            root = import_real_sts(Path(tmp) / "d", split="test", labelled=True, target_spacing=spacing_zyx)
+        else:
+            root = import_brats2013(Path(tmp) / "d", target_spacing=spacing_zyx)
+        ds = CaseDataset(root, chans, "test", norms)
+        items = [ds[i] for i in range(len(ds)) if ds[i]["label"] is not None]
+    per_case = {}
+    for item in items:
+        mask = predict_case(sess, card, item)
+        ref = item["label"][0] > 0
+        m = case_metrics(mask, ref, item["spacing"])
+        voxel_ml = float(np.prod(item["spacing"])) / 1000.0
+        per_case[item["id"]] = {"dice": round(float(m["dice"]), 4), "hd95_mm": round(float(m["hd95_mm"]), 2),
+                                "pred_ml": round(float(mask.sum() * voxel_ml), 1),
+                                "expert_ml": round(float(ref.sum() * voxel_ml), 1)}
+    if data == "sts":
+        c = per_case["STS_002"]
+        return {"realSts002Dice": c["dice"], "realSts002Hd95Mm": c["hd95_mm"], "realSts002PredMl": c["pred_ml"],
+                "realSts002ExpertMl": c["expert_ml"],
+                "realSts002Note": f"STS_002 ({'+'.join(chans)}) was unlabelled in training; its expert GTV is used only here"}
+    out = {f"brats2013Test_{cid}_{k}": v for cid, c in per_case.items() for k, v in c.items() if k in ("dice", "hd95_mm")}
+    out["brats2013TestMeanDice"] = round(float(np.mean([c["dice"] for c in per_case.values()])), 4)
+    out["brats2013Note"] = "held-out BraTS 2013 test cases (whole tumour), never seen in training"
+    return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("card", type=Path)
-    ap.add_argument("--channels", help="dataset channels to feed, e.g. CT,MR (default: the card's modalities)")
+    ap.add_argument("--data", choices=["sts", "brats2013"], default="sts")
+    ap.add_argument("--channels", help="dataset channels to feed, e.g. CT,MR or T1c,FLAIR (default: the card's modalities)")
     args = ap.parse_args()
     try:
-        print(json.dumps(measure(args.card, args.channels.split(",") if args.channels else None), indent=2))
+        print(json.dumps(measure(args.card, args.data, args.channels.split(",") if args.channels else None), indent=2))
     except (ValueError, OSError) as err:
         print(f"measure_real: {err}", file=sys.stderr)
         return 1

@@ -148,3 +148,17 @@ def test_config_names_the_file_and_the_bad_method(tmp_path):
     p.write_text("- not a mapping\n")
     with pytest.raises(ValueError, match="must be a mapping"):
         load_config(p)
+
+
+def test_time_budget_stops_early_like_a_finished_run(tmp_path):
+    cfg = config(tmp_path, "supervised", "dual-branch", iterations=50)
+    cfg["training"]["max_minutes"] = 1e-9
+    run = run_training(cfg, source=synthetic_source())
+    state = torch.load(run / "checkpoint_last.pt", weights_only=False)
+    assert state["step"] == 1
+    rows = [json.loads(l) for l in (run / "metrics.jsonl").read_text().splitlines()]
+    assert rows[-1] == {"kind": "train", "step": 1, "stopped": "max_minutes reached"}
+    assert json.loads((run / "training.json").read_text())["iterations"] == 1
+    csv_rows = (run / "metrics_train.csv").read_text().splitlines()
+    assert csv_rows[0].split(",")[:3] == ["kind", "step", "lr"]
+    assert csv_rows[-1].startswith("train,1,,")      # the 'stopped' row keeps the first row's columns

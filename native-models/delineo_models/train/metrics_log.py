@@ -24,8 +24,10 @@ class MetricsLog:
             fh.write(json.dumps(row) + "\n")
         path = self.run_dir / f"metrics_{kind}.csv"
         new = not path.exists()
+        # Columns are those of the first row; later rows fill them (missing → empty, extra → JSONL only).
+        fields = list(row) if new else next(csv.reader(open(path, newline="")))
         with open(path, "a", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(row), extrasaction="ignore")
+            writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore", restval="")
             if new:
                 writer.writeheader()
             writer.writerow(row)
