@@ -167,3 +167,19 @@ def test_brats2013_on_a_coarser_target_grid_keeps_tumour_volume(tmp_path):
     assert coarse.spacing == pytest.approx((2.0, 2.0, 2.0))
     assert all(abs(c * 2 - f) <= 1 for c, f in zip(coarse.data.shape, fine.data.shape))
     assert volume_ml(coarse.data > 0, coarse.spacing) == pytest.approx(volume_ml(fine.data > 0, fine.spacing), rel=0.05)
+
+
+def test_import_cli(tmp_path, capsys):
+    from delineo_models.data.import_cli import import_dataset, main
+
+    assert main(["real-sts-002", str(tmp_path / "s"), "--unlabelled", "--split", "train"]) == 0
+    meta = json.loads((tmp_path / "s/dataset.json").read_text())
+    assert meta["cases"][0]["split"] == "train" and not meta["cases"][0]["labelled"]
+    assert main(["real-sts-002", str(tmp_path / "s")]) == 1
+    assert "exists; refusing to overwrite" in capsys.readouterr().err
+    assert main(["hecktor-style", str(tmp_path / "nothing"), str(tmp_path / "o")]) == 1
+    assert "nothing: not a folder" in capsys.readouterr().err
+    assert main(["brats-style", str(tmp_path / "nothing"), str(tmp_path / "o")]) == 1
+    assert "nothing: not a folder" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="unknown dataset kind"):
+        import_dataset("nifti", None, tmp_path / "x")

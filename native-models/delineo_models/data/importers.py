@@ -87,6 +87,8 @@ def import_brats_style(src, out_dir, modalities=("t1ce", "t2"), names=None, spli
     default_names = {"t1ce": "T1c", "t2": "T2", "flair": "FLAIR", "t1": "T1"}
     names = list(names or [default_names.get(m, m) for m in modalities])
     src, out = Path(src), Path(out_dir)
+    if not src.is_dir():
+        raise ValueError(f"{src}: not a folder")
     cases, spacing = [], None
     folders = sorted(p for p in src.iterdir() if p.is_dir())
     for folder in folders:
@@ -129,6 +131,8 @@ def import_hecktor_style(src, out_dir, target_spacing=(1.0, 1.0, 1.0), splits=No
         ValueError: naming the file, when a case has CT without PT, or nothing is found.
     """
     src, out = Path(src), Path(out_dir)
+    if not src.is_dir():
+        raise ValueError(f"{src}: not a folder")
     cts = sorted(src.glob("*__CT.nii.gz"))
     if not cts:
         raise ValueError(f"{src}: no <case>__CT.nii.gz files")
@@ -164,6 +168,8 @@ def import_brats2013(out_dir, src=None, splits=None, crop_margin: int = 2, targe
     src = Path(src) if src else shared_data("brats2013")
     out = Path(out_dir)
     splits = splits or BRATS2013_SPLIT
+    if not src.is_dir():
+        raise ValueError(f"{src}: not a folder")
     cases, spacing = [], None
     folders = sorted(p for p in src.iterdir() if p.is_dir())
     if not folders:

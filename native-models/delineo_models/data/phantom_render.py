@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-from .phantom_anatomy import AIR, CORTEX, FAT, FLUID, LUNG, MARROW, MUSCLE, ORGAN, Grid
+from .phantom_anatomy import FAT, FLUID, MUSCLE, Grid
 
 # Nominal values per tissue code (air, fat, muscle, cortex, marrow, lung, organ, fluid).
 CT_HU = np.array([-1000, -100, 45, 1100, 250, -840, 40, 10], np.float64)
@@ -89,7 +89,3 @@ def bias_field(rng, grid: Grid, strength: float) -> np.ndarray:
          + c[3] * (grid.y / ext[1]) ** 2 + c[4] * (grid.x / ext[2]) ** 2 + c[5] * grid.y * grid.x / (ext[1] * ext[2]))
     f = f / (np.abs(f).max() + 1e-9)
     return np.exp(strength * f)
-
-
-__all__ = ["render_ct", "render_pet", "render_mr", "bias_field", "smooth_noise", "fwhm_to_sigma_vox",
-           "AIR", "FAT", "MUSCLE", "CORTEX", "MARROW", "LUNG", "ORGAN", "FLUID"]

@@ -23,7 +23,7 @@ from ..data.nifti_io import read_nifti
 from ..data.paths import WORK_DATA, shared_data
 from .baselines import suv25, suv41
 from .markdown import fmt, fmt_mean_sd, provenance, table, write_text_atomic
-from .metrics import case_metrics, dice, summarize
+from .metrics import case_metrics, summarize
 from .predictors import RunPredictor, Suv25Predictor, Suv41Predictor, load_cases
 
 REPORT = Path(__file__).resolve().parents[2] / "reports" / "real.md"
