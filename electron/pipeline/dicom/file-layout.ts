@@ -39,6 +39,8 @@ export interface FileLayout {
   /** Syntax dcmjs must read `headerBuffer` with (deflated datasets are already inflated). */
   readonly headerSyntaxUID: string;
   readonly pixelData: PixelLocation | null;
+  /** Whether the dataset has Pixel Data (also when only the head of the file was read). */
+  readonly hasPixelData: boolean;
   /** SOP Instance UID read straight from the bytes (lets a load skip a full header parse). */
   readonly sopInstanceUID: string;
 }
@@ -52,9 +54,12 @@ interface Reader {
 /**
  * Find the layout of a DICOM file in memory.
  *
+ * @param fileSize the whole file's size when `bytes` is only its head (for scanning headers):
+ *   the walk then stops at Pixel Data without locating it, and any element running past the
+ *   head throws like a truncated file would (callers retry with the whole file).
  * @throws PipelineError('DICOM_NOT_DICOM' | 'DICOM_MALFORMED') naming `path`.
  */
-export function analyseFile(bytes: Uint8Array, path: string): FileLayout {
+export function analyseFile(bytes: Uint8Array, path: string, fileSize = bytes.length): FileLayout {
   const bad = (msg: string) => new PipelineError('DICOM_MALFORMED', msg, path);
   let metaStart = -1;
   if (bytes.length >= 132 && ascii(bytes, 128, 4) === 'DICM') metaStart = 132;
@@ -89,11 +94,13 @@ export function analyseFile(bytes: Uint8Array, path: string): FileLayout {
   const le = syntax !== EXPLICIT_BE;
   const explicit = syntax !== IMPLICIT_LE;
   const reader: Reader = { view: new DataView(dataset.buffer, dataset.byteOffset, dataset.byteLength), le, explicit };
-  const { pixelAt, pixelData, sopInstanceUID } = walkTopLevel(reader, dataset, bad);
+  const partial = fileSize > bytes.length;
+  const { pixelAt, pixelData, sopInstanceUID } = walkTopLevel(reader, dataset, bad, partial ? fileSize - datasetStart : -1);
 
   const headerSyntaxUID = syntax === DEFLATED_LE ? EXPLICIT_LE : isNativeSyntax(syntax) ? syntax : EXPLICIT_LE;
   const headerBuffer = buildPart10(headerSyntaxUID, dataset.subarray(0, pixelAt));
-  return { transferSyntaxUID: syntax, hadMeta, headerBuffer, headerSyntaxUID, pixelData, sopInstanceUID };
+  const hasPixelData = pixelAt < dataset.length || (partial && pixelData !== null);
+  return { transferSyntaxUID: syntax, hadMeta, headerBuffer, headerSyntaxUID, pixelData: partial ? null : pixelData, hasPixelData, sopInstanceUID };
 }
 
 /** True for syntaxes whose pixel data is native (not encapsulated). */
@@ -184,7 +191,8 @@ interface TopLevel {
   sopInstanceUID: string;
 }
 
-function walkTopLevel(r: Reader, d: Uint8Array, bad: (m: string) => Error): TopLevel {
+/** @param wholeLength the dataset's length in the whole file when `d` is only its head, else −1. */
+function walkTopLevel(r: Reader, d: Uint8Array, bad: (m: string) => Error, wholeLength: number): TopLevel {
   let p = 0;
   let sopInstanceUID = '';
   const end = d.length;
@@ -192,6 +200,13 @@ function walkTopLevel(r: Reader, d: Uint8Array, bad: (m: string) => Error): TopL
     if (end - p < 8 && d.subarray(p).every((b) => b === 0)) break; // trailing padding
     const el = readElement(r, p, end, bad);
     if (el.group === 0x7fe0 && el.element === 0x0010) {
+      if (wholeLength >= 0) {
+        // Head only: the pixels are not needed, only the fact that they are there (and fit).
+        if (el.length !== UNDEFINED && el.value + el.length > wholeLength) {
+          throw bad(`Pixel Data declares ${el.length} bytes but only ${wholeLength - el.value} are in the file (truncated)`);
+        }
+        return { pixelAt: p, pixelData: { kind: 'native', bytes: new Uint8Array(0) }, sopInstanceUID };
+      }
       if (el.length === UNDEFINED) return { pixelAt: p, pixelData: readFragments(r, d, el.value, bad), sopInstanceUID };
       if (el.value + el.length > end) {
         throw bad(`Pixel Data declares ${el.length} bytes but only ${end - el.value} are in the file (truncated)`);

@@ -11,6 +11,9 @@ import { recallHeader } from './header-cache.ts';
 import { ingestPool } from './pool.ts';
 import type { InstanceRef, LoadedSeries, SeriesInfo } from './types.ts';
 
+/** Files decoding at once: two per worker keeps both busy while the main thread copies. */
+const IN_FLIGHT = 4;
+
 /** Load a stack (see index.ts for the contract). */
 export async function load(series: SeriesInfo, ctx: StageContext = {}): Promise<LoadedSeries> {
   const uid = series.seriesInstanceUID + (series.stackId ? ` (stack ${series.stackId})` : '');
@@ -33,8 +36,15 @@ export async function load(series: SeriesInfo, ctx: StageContext = {}): Promise<
   let done = 0;
   const problems: string[] = [];
   ctx.onProgress?.({ stage: 'load', done: 0, total: sources });
-  await Promise.all(
-    [...byFile].map(async ([path, { refs, slots }]) => {
+  // A few files in flight at a time, their slice arrays passed back and forth (transferred, not
+  // copied) and reused: peak memory stays near the volume itself instead of volume + garbage.
+  const free: Float32Array[] = [];
+  const files = [...byFile];
+  let next = 0;
+  const lane = async () => {
+    while (next < files.length) {
+      const [path, { refs, slots }] = files[next++];
+      const targets = refs.map(() => free.pop() ?? new Float32Array(plane));
       const result = await pool.run(
         {
           op: 'frames',
@@ -43,18 +53,25 @@ export async function load(series: SeriesInfo, ctx: StageContext = {}): Promise<
           scale,
           expect: { sopInstanceUID: refs[0].sopInstanceUID, rows: ny, columns: nx },
           header: recallHeader(path, refs[0].sopInstanceUID),
+          targets,
         },
         ctx.signal,
+        undefined,
+        targets.map((t) => t.buffer as ArrayBuffer),
       );
       if (!result.ok) {
         problems.push(result.message);
-        return;
+        continue;
       }
-      result.frames!.forEach((values, i) => stack.set(values, slots[i] * plane));
+      result.frames!.forEach((values, i) => {
+        stack.set(values, slots[i] * plane);
+        if (values.length === plane) free.push(values);
+      });
       done += refs.length;
       ctx.onProgress?.({ stage: 'load', done, total: sources, message: path.split(/[\\/]/).pop() });
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, files.length) }, lane));
   ctx.signal?.throwIfAborted();
   if (problems.length) {
     // A volume with holes would be silently wrong: refuse, naming the first bad file.

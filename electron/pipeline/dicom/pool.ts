@@ -17,6 +17,7 @@ interface Job {
   readonly req: TaskRequest;
   readonly resolve: (r: TaskResult) => void;
   readonly timeoutMs: number;
+  readonly transfer: ArrayBuffer[];
 }
 
 interface Slot {
@@ -40,13 +41,16 @@ export class IngestPool {
     this.inline = process.env.DELINEO_INGEST_WORKERS === '0';
   }
 
-  /** Run a task; resolves with its result (failures are results too), rejects only on abort. */
-  run(req: TaskRequest, signal?: AbortSignal, timeoutMs = TASK_TIMEOUT_MS): Promise<TaskResult> {
+  /**
+   * Run a task; resolves with its result (failures are results too), rejects only on abort.
+   * `transfer` lists buffers of the request that move to the worker instead of being copied.
+   */
+  run(req: TaskRequest, signal?: AbortSignal, timeoutMs = TASK_TIMEOUT_MS, transfer: ArrayBuffer[] = []): Promise<TaskResult> {
     signal?.throwIfAborted();
     // The caller's thread only loads the parser (dcmjs, codecs) in this debugging mode.
     if (this.inline) return import('./tasks.ts').then(({ runTask }) => runTask(req));
     const task = new Promise<TaskResult>((resolve) => {
-      this.queue.push({ id: this.nextId++, req, resolve, timeoutMs });
+      this.queue.push({ id: this.nextId++, req, resolve, timeoutMs, transfer });
       this.pump();
     });
     if (!signal) return task;
@@ -77,7 +81,10 @@ export class IngestPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(WORKER_URL), job: null, timer: null };
+    // A small young generation makes the worker collect each file's buffers soon after use,
+    // which keeps its resident memory low; file bytes and frames live outside the V8 heap.
+    const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 1024 } });
+    const slot: Slot = { worker, job: null, timer: null };
     slot.worker.on('message', (msg: { id: number; result: TaskResult }) => {
       if (slot.job && slot.job.id === msg.id) this.finish(slot, msg.result);
     });
@@ -98,7 +105,7 @@ export class IngestPool {
       () => this.replace(slot, 'DICOM_TIMEOUT', `reading took longer than ${Math.round(job.timeoutMs / 1000)} s; skipped (the file may be corrupt)`),
       job.timeoutMs,
     );
-    slot.worker.postMessage({ id: job.id, req: job.req });
+    slot.worker.postMessage({ id: job.id, req: job.req }, job.transfer);
   }
 
   private finish(slot: Slot, result: TaskResult): void {

@@ -31,17 +31,32 @@ export async function readBytes(path: string, maxBytes = MAX_FILE_BYTES): Promis
   }
 }
 
+/** The first `headBytes` of a file (all of it when smaller), with the file's size. */
+export async function readHead(path: string, headBytes: number): Promise<{ bytes: Uint8Array; size: number }> {
+  const handle = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
+    throw new PipelineError('FILE_READ', `cannot open (${e.code ?? e.message})`, path);
+  });
+  try {
+    const { size } = await handle.stat();
+    const bytes = new Uint8Array(Math.min(size, headBytes));
+    const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);
+    return { bytes: bytes.subarray(0, bytesRead), size };
+  } finally {
+    await handle.close();
+  }
+}
+
 /** A parsed file: its layout (with pixel locations) and its plain header. */
 export interface ParsedFile {
   readonly layout: FileLayout;
   readonly header: FileHeader;
 }
 
-/** Layout + header of a file already in memory. */
-export function parseFile(bytes: Uint8Array, path: string): ParsedFile {
-  const layout = analyseFile(bytes, path);
+/** Layout + header of a file already in memory (`fileSize` when `bytes` is only its head). */
+export function parseFile(bytes: Uint8Array, path: string, fileSize = bytes.length): ParsedFile {
+  const layout = analyseFile(bytes, path, fileSize);
   const dataset = parseHeader(layout, path);
-  return { layout, header: extractHeader(dataset, path, layout.transferSyntaxUID, layout.pixelData !== null) };
+  return { layout, header: extractHeader(dataset, path, layout.transferSyntaxUID, layout.hasPixelData) };
 }
 
 /**
@@ -49,8 +64,9 @@ export function parseFile(bytes: Uint8Array, path: string): ParsedFile {
  * × `scale` (the SUV factor for PET, 1 otherwise).
  *
  * @param frames 1-based frame numbers wanted.
+ * @param targets arrays to write into, one per frame (new ones are made where missing or mis-sized).
  */
-export async function readFrames(file: ParsedFile, frames: readonly number[], scale: number): Promise<Float32Array[]> {
+export async function readFrames(file: ParsedFile, frames: readonly number[], scale: number, targets: Float32Array[] = []): Promise<Float32Array[]> {
   const { header, layout } = file;
   const pixel = header.pixel;
   const where = header.path;
@@ -60,20 +76,20 @@ export async function readFrames(file: ParsedFile, frames: readonly number[], sc
   }
   const out: Float32Array[] = [];
   const n = pixel.rows * pixel.columns;
-  for (const f of frames) {
+  for (const [index, f] of frames.entries()) {
+    const target = targets[index]?.length === n ? targets[index] : new Float32Array(n);
     if (f < 1 || f > header.numberOfFrames) throw new PipelineError('DICOM_FRAME', `has no frame ${f} (it holds ${header.numberOfFrames})`, where);
     const fh = header.frames[f - 1];
     const slope = fh.rescaleSlope * scale, intercept = fh.rescaleIntercept * scale;
     const loc = layout.pixelData;
     if (loc.kind === 'native' && isNativeSyntax(layout.transferSyntaxUID)) {
-      out.push(nativeFrame(loc.bytes, pixel, f - 1, layout.transferSyntaxUID === EXPLICIT_BE, slope, intercept, where));
+      out.push(nativeFrame(loc.bytes, pixel, f - 1, layout.transferSyntaxUID === EXPLICIT_BE, slope, intercept, where, target));
       continue;
     }
     const stored = await encapsulatedFrame(file, pixel, f - 1);
     if (stored.length < n) throw new PipelineError('DICOM_DECODE', `frame ${f} decoded to ${stored.length} values, expected ${n}`, where);
-    const values = new Float32Array(n);
-    for (let i = 0; i < n; i++) values[i] = stored[i] * slope + intercept;
-    out.push(values);
+    for (let i = 0; i < n; i++) target[i] = stored[i] * slope + intercept;
+    out.push(target);
   }
   return out;
 }
@@ -100,7 +116,16 @@ async function encapsulatedFrame(file: ParsedFile, pixel: PixelModule, index: nu
  * signed), × slope + intercept. Little-endian 16-bit frames — nearly every CT and MR — take a
  * typed-array fast path.
  */
-function nativeFrame(bytes: Uint8Array, p: PixelModule, index: number, bigEndian: boolean, slope: number, intercept: number, path: string): Float32Array {
+function nativeFrame(
+  bytes: Uint8Array,
+  p: PixelModule,
+  index: number,
+  bigEndian: boolean,
+  slope: number,
+  intercept: number,
+  path: string,
+  out: Float32Array,
+): Float32Array {
   const n = p.rows * p.columns;
   const bpp = p.bitsAllocated / 8;
   if (![1, 2, 4].includes(bpp)) throw new PipelineError('DICOM_UNSUPPORTED', `Bits Allocated ${p.bitsAllocated} is not supported`, path);
@@ -108,7 +133,6 @@ function nativeFrame(bytes: Uint8Array, p: PixelModule, index: number, bigEndian
   if (start + n * bpp > bytes.length) {
     throw new PipelineError('DICOM_TRUNCATED', `Pixel Data holds ${bytes.length} bytes, frame ${index + 1} needs bytes ${start}–${start + n * bpp}`, path);
   }
-  const out = new Float32Array(n);
   const signed = p.pixelRepresentation === 1;
   const masked = p.bitsStored > 0 && p.bitsStored < p.bitsAllocated;
   const shift = 32 - p.bitsStored;

@@ -5,7 +5,10 @@
 import { PipelineError } from '../errors.ts';
 import type { FileHeader } from './header.ts';
 import { analyseFile } from './file-layout.ts';
-import { parseFile, readBytes, readFrames } from './read-file.ts';
+import { parseFile, readBytes, readFrames, readHead } from './read-file.ts';
+
+/** Bytes read to parse a header while scanning; nearly every header is far smaller. */
+const HEAD_BYTES = 128 * 1024;
 
 /** Parse a file's header (no pixel decoding). */
 export interface HeaderRequest {
@@ -24,6 +27,8 @@ export interface FramesRequest {
   readonly expect: { readonly sopInstanceUID: string; readonly rows: number; readonly columns: number };
   /** The header scanning parsed, when still at hand: saves a second full parse. */
   readonly header?: FileHeader;
+  /** Arrays to fill (one per frame, rows × columns), recycled by the caller to keep memory flat. */
+  readonly targets?: Float32Array[];
 }
 
 export type TaskRequest = HeaderRequest | FramesRequest;
@@ -35,8 +40,19 @@ export type TaskResult =
 /** Run one task; failures come back as values (one line, naming the file), never throw. */
 export async function runTask(req: TaskRequest): Promise<TaskResult> {
   try {
+    if (req.op === 'header') {
+      // Headers sit at the start: read the head only, the whole file if the head was not enough.
+      const head = await readHead(req.path, HEAD_BYTES);
+      if (head.size > head.bytes.length) {
+        try {
+          return { ok: true, header: parseFile(head.bytes, req.path, head.size).header };
+        } catch {
+          // a header longer than the head, or a deflated dataset: read it all below
+        }
+      }
+      return { ok: true, header: parseFile(head.size > head.bytes.length ? await readBytes(req.path) : head.bytes, req.path).header };
+    }
     const bytes = await readBytes(req.path);
-    if (req.op === 'header') return { ok: true, header: parseFile(bytes, req.path).header };
     // With the scan's header, only the layout is needed — if the bytes still hold that instance.
     const layout = req.header ? analyseFile(bytes, req.path) : null;
     const file = layout && layout.sopInstanceUID === req.header!.sopInstanceUID ? { layout, header: req.header! } : parseFile(bytes, req.path);
@@ -44,7 +60,7 @@ export async function runTask(req: TaskRequest): Promise<TaskResult> {
     if (h.sopInstanceUID !== req.expect.sopInstanceUID || h.pixel?.rows !== req.expect.rows || h.pixel?.columns !== req.expect.columns) {
       throw new PipelineError('DICOM_CHANGED', 'changed since it was scanned (different instance or image size)', req.path);
     }
-    return { ok: true, header: h, frames: await readFrames(file, req.frames, req.scale) };
+    return { ok: true, header: h, frames: await readFrames(file, req.frames, req.scale, req.targets) };
   } catch (e) {
     if (e instanceof PipelineError) return { ok: false, code: e.code, message: e.message, path: req.path };
     const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
