@@ -133,3 +133,50 @@ print(json.dumps({
     expect(written.contourCounts[2]).toBeGreaterThan(written.contourCounts[0] / 2);
   });
 });
+
+describe('RTSTRUCT written on a real oblique CT (rt-utils oriented_data)', () => {
+  it.skipIf(!has('plastimatch'))('is rasterised by plastimatch back to our ring: Dice ≥ 0.98 off the axial planes', async () => {
+    const dir = sharedData('rtstruct', 'rt-utils', 'oriented_data');
+    const scan = await scanPaths([dir]);
+    const obliqueStudy = scan.studies[0];
+    const loaded = await loadSeries(obliqueStudy.series[0]);
+    const vol = loaded.volume;
+    // The slices are tilted in every axis (orientation .954/−.208/.215, .279/.880/−.384).
+    expect(Math.abs(vol.affine[8])).toBeGreaterThan(0.1);
+    // These test slices carry no Frame of Reference UID, which a structure set needs: give them one.
+    const frameSeries = { ...obliqueStudy.series[0], frameOfReferenceUID: '2.25.1' };
+    const [nx, ny, nz] = vol.size;
+    const data = new Uint8Array(nx * ny * nz);
+    let o = 0;
+    for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) { const r = Math.hypot((i - 50) * 2.5, (j - 25) * 3.5); data[o++] = r < 60 && r > 20 ? 1 : 0; }
+    const ring: MaskVolume = { ...vol, data, frameOfReferenceUID: '2.25.1', modality: 'SEG', units: 'label' };
+    const out = mkdtempSync(path.join(os.tmpdir(), 'delineo-rs-oblique-'));
+    const w = await writeRtstruct({ study: obliqueStudy, series: frameSeries, grid: vol, structures: [{ name: 'ring', color: [0, 255, 0], mask: ring, generation: 'MANUAL' }] }, out);
+    execFileSync('plastimatch', ['convert', '--xor-contours', '--input', w.path, '--referenced-ct', dir, '--output-prefix', path.join(out, 'pm'), '--prefix-format', 'nii.gz'], { stdio: 'pipe' });
+    const theirs = resampleToGrid(await readNifti(path.join(out, 'pm', 'ring.nii.gz')), vol, identity4(), { interpolation: 'nearest' });
+    expect(dice(data, theirs.data)).toBeGreaterThanOrEqual(0.98);
+  }, 30_000);
+});
+
+describe('a contour of more than 20 000 points', () => {
+  it.skipIf(!has('dciodvfy') || !PYTHON)('is valid for dciodvfy and read whole by pydicom (Contour Data ≈ 0.5 MB in one element)', async () => {
+    // A comb of 500 teeth, traced without simplification: one closed contour of ~22 000 points.
+    const size = [1002, 26, 1] as const;
+    const affine = Float64Array.from([0.8, 0, 0, -400.123, 0, 0.8, 0, -10.5, 0, 0, 2.5, 12.25, 0, 0, 0, 1]);
+    const data = new Uint8Array(size[0] * size[1]);
+    for (let j = 1; j < 25; j++) for (let i = 1; i <= 1000; i++) data[i + size[0] * j] = j >= 22 || i % 2 === 1 ? 1 : 0;
+    const comb: MaskVolume = { data, size, affine, frameOfReferenceUID: '2.25.7', modality: 'SEG', units: 'label', sopInstanceUIDs: ['2.25.9'], seriesInstanceUID: '2.25.8' };
+    const combSeries: SeriesInfo = {
+      seriesInstanceUID: '2.25.8', stackId: '', modality: 'CT', description: '', seriesDate: '', seriesTime: '', manufacturer: '', frameOfReferenceUID: '2.25.7',
+      size, spacing: [0.8, 0.8, 2.5], origin: [-400.123, -10.5, 12.25], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+      instances: [{ path: '', sopClassUID: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUID: '2.25.9', frame: 1 }], warnings: [], units: 'HU', suvbwFactor: null,
+    };
+    const w = await writeRtstruct({ study, series: combSeries, grid: comb, tolerancePx: 0, structures: [{ name: 'comb', color: [9, 9, 9], mask: comb, generation: 'MANUAL' }] },
+      mkdtempSync(path.join(os.tmpdir(), 'delineo-rs-big-')));
+    const run = spawnSync('dciodvfy', [w.path], { encoding: 'utf8' });
+    const lines = (run.stdout + run.stderr).split('\n').map((l) => l.trim()).filter(Boolean);
+    expect(lines.filter((l) => /^Error/.test(l))).toEqual([]);
+    const n = execFileSync(PYTHON!, ['-c', 'import sys, pydicom; c = pydicom.dcmread(sys.argv[1]).ROIContourSequence[0].ContourSequence[0]; assert len(c.ContourData) == 3 * c.NumberOfContourPoints; print(c.NumberOfContourPoints)', w.path], { encoding: 'utf8' });
+    expect(Number(n)).toBeGreaterThan(20000);
+  }, 30_000);
+});

@@ -160,7 +160,18 @@ describe('writeRtstruct', () => {
     await expect(writeRtstruct(input({ structures: [{ name: 'GTV', color: [1, 1, 1], mask: ring, generation: 'AUTOMATIC' }] }), dir))
       .rejects.toThrow("structure 'GTV': AUTOMATIC needs the model name and version");
     await expect(writeRtstruct(input({ series: series([48, 40, 7]) }), dir)).rejects.toThrow(/has 7 images but the CT grid has 8 slices/);
+    await expect(writeRtstruct(input({ series: { ...series(size), frameOfReferenceUID: '' } }), dir)).rejects.toThrow(/has no Frame of Reference UID/);
+    const twice = input().structures[0];
+    await expect(writeRtstruct(input({ structures: [twice, twice] }), dir)).rejects.toThrow("two structures are named 'GTV'; ROI names must be unique");
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('keeps an empty structure as an ROI without contours', async () => {
+    const none = mask(size, A, () => false);
+    const written = await writeRtstruct(input({ structures: [{ name: 'GTV', color: [1, 1, 1], mask: none, generation: 'MANUAL' }] }), await tmp());
+    expect(written.contourCounts).toEqual([0]);
+    const set = await readRtstruct(written.path);
+    expect(set.rois.map((r) => [r.name, r.contours.length, r.color])).toEqual([['GTV', 0, [1, 1, 1]]]);
   });
 
   it('stops when aborted and writes nothing', async () => {

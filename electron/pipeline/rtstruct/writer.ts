@@ -57,6 +57,9 @@ export interface WrittenRtstruct {
  */
 export async function writeRtstruct(input: WriteRtstructInput, outDir: string, ctx: StageContext = {}): Promise<WrittenRtstruct> {
   checkSeries(input.series, input.grid);
+  const names = input.structures.map((s) => s.name);
+  const repeated = names.find((n, i) => names.indexOf(n) !== i);
+  if (repeated !== undefined) throw new PipelineError('RTSTRUCT_INPUT', `two structures are named '${repeated}'; ROI names must be unique`);
   const rois: RoiToEncode[] = [];
   const total = input.structures.length + 1;
   for (const [n, s] of input.structures.entries()) {
@@ -105,6 +108,9 @@ function generationDescription(s: StructureToWrite, softwareVersion: string): st
 }
 
 function checkSeries(series: SeriesInfo, grid: GridGeometry): void {
+  if (!series.frameOfReferenceUID) {
+    throw new PipelineError('RTSTRUCT_INPUT', `series ${series.seriesInstanceUID} has no Frame of Reference UID; a structure set cannot be tied to it`);
+  }
   if (series.instances.length !== grid.size[2]) {
     throw new PipelineError('RTSTRUCT_INPUT', `series ${series.seriesInstanceUID} has ${series.instances.length} images but the CT grid has ${grid.size[2]} slices`);
   }
