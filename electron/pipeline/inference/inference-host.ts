@@ -83,8 +83,8 @@ export class InferenceHost {
   #pending = new Map<number, Pending>();
   /** Requests wait their turn here: the worker serves one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
-  /** key → worker generation whose session is open. */
-  #opened = new Map<string, number>();
+  /** key → the worker generation whose session is open, and how it was opened. */
+  #opened = new Map<string, { generation: number; request: string; reply: OpenReply }>();
 
   constructor(options: InferenceHostOptions = {}) {
     this.#launch = options.launch ?? forkNodeWorker;
@@ -99,15 +99,22 @@ export class InferenceHost {
 
   /** True when `key` has a session in the current worker. */
   isOpen(key: string): boolean {
-    return this.#worker !== null && this.#opened.get(key) === this.#generation;
+    return this.#worker !== null && this.#opened.get(key)?.generation === this.#generation;
   }
 
-  /** Open a session in the worker (starting it if needed). */
+  /**
+   * Open a session in the worker (starting it if needed). A session already open under the
+   * same key with the same request is reused: one long-lived session per model, however many
+   * studies are segmented.
+   */
   open(request: Omit<OpenRequest, 'id' | 'kind'>, signal?: AbortSignal): Promise<OpenReply> {
     return this.#serial(async () => {
+      const asked = JSON.stringify(request);
+      const cached = this.#opened.get(request.key);
+      if (cached && this.isOpen(request.key) && cached.request === asked) return cached.reply;
       const reply = await this.#request({ ...request, kind: 'open', id: this.#nextId++ }, this.#openTimeoutMs, signal);
       if (!reply.ok) throw new PipelineError('MODEL_LOAD', `cannot open the model (${reply.message})`, request.onnxPath);
-      this.#opened.set(request.key, this.#generation);
+      this.#opened.set(request.key, { generation: this.#generation, request: asked, reply: reply as OpenReply });
       return reply as OpenReply;
     });
   }
