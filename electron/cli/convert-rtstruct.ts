@@ -32,7 +32,7 @@ export async function convertRtstruct(options: ConvertRtstructOptions): Promise<
   const candidates: SeriesInfo[] = scanned.studies.flatMap((s) => s.series);
   const { series, warning } = resolveSeries(set, candidates);
   const grid = gridOfSeries(series);
-  const result = rasteriseStructureSet(set, grid, options.roi);
+  const result = rasteriseStructureSet(set, grid, options.roi, ctx);
   await writeNifti(result.mask, options.out);
 
   const warnings = [...(warning ? [`${options.rtstruct}: ${warning}`] : []), ...result.warnings];

@@ -88,6 +88,16 @@ describe('rasteriseStructureSet', () => {
     expect(one.labels).toEqual([{ label: 1, roiNumber: 2, name: 'B', voxels: 9 }]);
     expect(() => rasteriseStructureSet(set, grid, 'GTV')).toThrow("/data/RS.test.dcm: no ROI named 'GTV'; available: 'A', 'B', 'empty'");
   });
+
+  it('reports progress per ROI and stops when aborted', () => {
+    const set = synthetic([{ name: 'A', contours: [square(0, 0.5, 4.5)] }, { name: 'B' }]);
+    const seen: string[] = [];
+    rasteriseStructureSet(set, grid, undefined, { onProgress: (p) => seen.push(`${p.stage} ${p.done}/${p.total} ${p.message}`) });
+    expect(seen).toEqual(['rasterise 1/2 A', 'rasterise 2/2 B']);
+    const ac = new AbortController();
+    ac.abort();
+    expect(() => rasteriseStructureSet(set, grid, undefined, { signal: ac.signal })).toThrow(/abort/i);
+  });
 });
 
 describe('real structure sets with broken references (rt-utils fixtures)', () => {
