@@ -246,8 +246,9 @@ export class AppService {
         const study = this.#study(r.studyId);
         const planning = this.#planning(r.studyId);
         const { jobId } = this.#jobs.start(async (ctx) => {
+          const grid = await this.#volume(r.studyId, planning, ctx);
           const result = await this.#pipeline.segment(
-            { study: study.info, planning, ...(r.modelCard ? { modelCard: r.modelCard } : {}), ...(r.device ? { device: r.device } : {}) },
+            { study: study.info, paths: study.paths, planning: grid, ...(r.modelCard ? { modelCard: r.modelCard } : {}), ...(r.device ? { device: r.device } : {}) },
             ctx,
           );
           const structures = result.structures.map((s) =>

@@ -4,9 +4,9 @@
  * lazily so that a stage not built yet makes only its own channel fail (NOT_AVAILABLE), not
  * the whole app.
  */
-import { ServiceError } from './api-error.ts';
 import type { Approval, DeviceChoice, Rgb, RoiGeneration } from '../ipc/contract.ts';
 import type { LoadedSeries, ScanResult, SeriesInfo, StudyInfo } from '../pipeline/dicom/types.ts';
+import type { InferenceHost } from '../pipeline/inference/index.ts';
 import type { StageContext } from '../pipeline/stage.ts';
 import type { MaskVolume, Volume } from '../pipeline/volume/volume.ts';
 
@@ -26,7 +26,7 @@ export interface PipelineSegmentResult {
   readonly device: string;
   readonly warnings: readonly string[];
   /** Model GTV vs expert contour, when the study holds one. */
-  readonly comparison: readonly { readonly structure: string; readonly dice: number; readonly hd95Mm: number }[];
+  readonly comparison: readonly { readonly structure: string; readonly dice: number; readonly hd95Mm: number | null }[];
   readonly timings: Readonly<Record<string, number>>;
 }
 
@@ -50,7 +50,7 @@ export interface PipelineAdapter {
   ): Promise<{ structures: readonly PipelineStructure[]; warnings: readonly string[] }>;
   /** Contour the study's tumour (load, register, normalise, infer, contour). */
   segment(
-    input: { study: StudyInfo; planning: SeriesInfo; modelCard?: string; device?: DeviceChoice },
+    input: { study: StudyInfo; paths: readonly string[]; planning: Volume; modelCard?: string; device?: DeviceChoice },
     ctx: StageContext,
   ): Promise<PipelineSegmentResult>;
   /** Write an RTSTRUCT (atomically, never overwriting) into `folder`; returns what was written. */
@@ -60,8 +60,20 @@ export interface PipelineAdapter {
   ): Promise<{ path: string; sopInstanceUID: string; seriesDescription: string }>;
 }
 
-/** The real pipeline (ingest now; segment, RTSTRUCT import/export wired as they land). */
-export function realPipeline(): PipelineAdapter {
+/** Options of the real pipeline. */
+export interface RealPipelineOptions {
+  /**
+   * The long-lived ONNX Runtime worker host (the Electron main passes one that starts a
+   * utilityProcess); default: one that forks a Node child process.
+   */
+  readonly inferenceHost?: InferenceHost;
+  /** Folder of shipped model cards (default: the pipeline's). */
+  readonly modelsDir?: string;
+}
+
+/** The real pipeline: ingest, expert RTSTRUCT import, segmentation and RTSTRUCT export. */
+export function realPipeline(options: RealPipelineOptions = {}): PipelineAdapter {
+  let host: InferenceHost | null = options.inferenceHost ?? null;
   return {
     async scan(paths, ctx) {
       const { scanPaths } = await import('../pipeline/dicom/index.ts');
@@ -75,16 +87,14 @@ export function realPipeline(): PipelineAdapter {
       const { importStructureSet } = await import('./import-structures.ts');
       return importStructureSet(structureSetPath, study, planning, ctx);
     },
-    async segment() {
-      throw notAvailable('auto-contouring');
+    async segment(input, ctx) {
+      const { segmentStudy } = await import('./segment-study.ts');
+      if (!host) host = new (await import('../pipeline/inference/index.ts')).InferenceHost();
+      return segmentStudy(input, host, options.modelsDir, ctx);
     },
     async exportRtstruct(input, ctx) {
       const { exportStructureSet } = await import('./export-structures.ts');
       return exportStructureSet(input, ctx);
     },
   };
-}
-
-function notAvailable(what: string): ServiceError {
-  return new ServiceError('NOT_AVAILABLE', `${what} is not available in this build yet`);
 }

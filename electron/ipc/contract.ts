@@ -196,7 +196,8 @@ export interface Comparison {
   /** structureId of the imported expert structure, when imported. */
   readonly expertStructureId: string | null;
   readonly dice: number;
-  readonly hd95Mm: number;
+  /** Null when either mask is empty (no surface to measure). */
+  readonly hd95Mm: number | null;
 }
 
 /** Result of a finished `segment:run` job. */

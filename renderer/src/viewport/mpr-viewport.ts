@@ -35,16 +35,18 @@ export interface ViewMask {
   readonly data: Uint8Array;
   readonly color: readonly [number, number, number];
   readonly visible: boolean;
+  /** Opacity of the inside (0: outline only); the outline is always opaque. */
+  readonly fill: number;
 }
 
 type Layer = { image: ReturnType<typeof vtkImageData.newInstance>; mapper: ReturnType<typeof vtkImageMapper.newInstance>; actor: ReturnType<typeof vtkImageSlice.newInstance>; array: ReturnType<typeof vtkDataArray.newInstance> };
 
 function makeImage(img: ViewImage): Pick<Layer, 'image' | 'array'> {
   const image = vtkImageData.newInstance();
-  image.setDimensions(img.size[0], img.size[1], img.size[2]);
-  image.setSpacing(img.spacing[0], img.spacing[1], img.spacing[2]);
-  image.setOrigin(img.affine[3], img.affine[7], img.affine[11]);
-  image.setDirection(vtkDirection(img.affine));
+  image.setDimensions([img.size[0], img.size[1], img.size[2]]);
+  image.setSpacing([img.spacing[0], img.spacing[1], img.spacing[2]]);
+  image.setOrigin([img.affine[3], img.affine[7], img.affine[11]]);
+  image.setDirection(Float32Array.from(vtkDirection(img.affine)));
   const array = vtkDataArray.newInstance({ numberOfComponents: 1, values: img.values, name: 'voxels' });
   image.getPointData().setScalars(array);
   return { image, array };
@@ -67,6 +69,7 @@ export class MprViewport {
   #parallelScale = 100;
   #fitScale = 100;
   #renderQueued = false;
+  #cameraKey = '';
   /** Called after each frame is drawn (FPS measurement, overlays that follow the camera). */
   onRender: () => void = () => {};
 
@@ -162,8 +165,14 @@ export class MprViewport {
     const ctf = vtkColorTransferFunction.newInstance();
     const [lo, hi] = range;
     for (const [t, r, g, b] of COLORMAPS[colormap]) ctf.addRGBPoint(lo + t * (hi - lo), r, g, b);
+    // Low values fade out so the CT stays visible where there is no uptake.
+    const pwf = vtkPiecewiseFunction.newInstance();
+    pwf.addPoint(lo, 0);
+    pwf.addPoint(lo + 0.15 * (hi - lo), 1);
+    pwf.addPoint(hi, 1);
     const prop = this.#fusion.actor.getProperty();
     prop.setRGBTransferFunction(0, ctf);
+    prop.setScalarOpacity(0, pwf);
     prop.setUseLookupTableScalarRange(true);
     prop.setOpacity(opacity);
     prop.setInterpolationTypeToLinear();
@@ -198,18 +207,15 @@ export class MprViewport {
       ctf.addRGBPoint(1, m.color[0] / 255, m.color[1] / 255, m.color[2] / 255);
       const pwf = vtkPiecewiseFunction.newInstance();
       pwf.addPoint(0, 0);
-      pwf.addPoint(1, 1);
+      pwf.addPoint(1, m.fill);
       const prop = layer.actor.getProperty();
       prop.setRGBTransferFunction(0, ctf);
       prop.setScalarOpacity(0, pwf);
       prop.setUseLookupTableScalarRange(true);
       prop.setInterpolationTypeToNearest();
-      // Outline plus a light fill: the contour edge stays crisp over the image, the inside stays readable.
-      prop.setUseLabelOutline(true);
-      prop.setLabelOutlineThickness(2);
-      prop.setLabelOutlineOpacity(1);
-      prop.setOpacity(0.35);
-      layer.actor.setVisibility(m.visible);
+      prop.setOpacity(1);
+      // Only the fill is drawn here (outlines are an SVG overlay); no fill, no draw call.
+      layer.actor.setVisibility(m.visible && m.fill > 0);
     }
     this.#syncSlices();
     this.requestRender();
@@ -323,6 +329,10 @@ export class MprViewport {
   }
 
   #applyCamera(): void {
+    // Linked views all hear every crosshair move; only a real change is worth a frame.
+    const key = `${this.#focal.join(',')}|${this.#parallelScale}|${this.#slice}|${this.#gl.getSize().join(',')}`;
+    if (key === this.#cameraKey) return;
+    this.#cameraKey = key;
     const cam = this.#renderer.getActiveCamera();
     const { dop, up } = CAMERAS[this.kind];
     const d = 1000;
