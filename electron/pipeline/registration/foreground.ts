@@ -2,8 +2,8 @@
  * The body (foreground) mask that keeps air out of the metric, and its centre of mass, which
  * initialises the registration. Works on a pyramid level, where it is cheap.
  *
- * Threshold (−500 HU for CT; Otsu for other modalities, on values clipped at the 99.5th
- * percentile so a few hot PET voxels do not set it) → largest 6-connected component (drops
+ * Threshold (−500 HU for CT; for other modalities the lower three-class Otsu threshold, on
+ * values clipped at the 99.5th percentile so a few hot PET voxels do not set it) → largest 6-connected component (drops
  * the couch and noise specks) → holes filled slice by slice (the lungs belong to the body) →
  * dilated by one voxel (the skin–air edge is the most informative part of the image).
  */
@@ -19,8 +19,12 @@ export function percentile(data: Float32Array, q: number, maxSamples = 60_000): 
   return sub[Math.min(sub.length - 1, Math.max(0, Math.round(q * (sub.length - 1))))];
 }
 
-/** Otsu's threshold over 256 bins between lo and hi. */
-export function otsuThreshold(data: Float32Array, lo: number, hi: number): number {
+/**
+ * The lower of the two three-class Otsu thresholds over 256 bins between lo and hi. Two-class
+ * Otsu splits the two largest tissue classes (in a T1 MR of a thigh: fat from muscle), not
+ * tissue from air; with three classes the lowest split is air (with lung) against the body.
+ */
+export function lowerOtsuThreshold(data: Float32Array, lo: number, hi: number): number {
   const bins = 256;
   const hist = new Float64Array(bins);
   const w = (hi - lo) / bins || 1;
@@ -28,26 +32,25 @@ export function otsuThreshold(data: Float32Array, lo: number, hi: number): numbe
     const b = Math.floor((Math.min(hi, Math.max(lo, data[i])) - lo) / w);
     hist[b >= bins ? bins - 1 : b]++;
   }
-  let total = 0, sumAll = 0;
-  for (let b = 0; b < bins; b++) { total += hist[b]; sumAll += b * hist[b]; }
-  let wB = 0, sumB = 0, best = 0, bestB = 0;
-  for (let b = 0; b < bins - 1; b++) {
-    wB += hist[b];
-    sumB += b * hist[b];
-    const wF = total - wB;
-    if (wB === 0 || wF === 0) continue;
-    const d = sumB / wB - (sumAll - sumB) / wF;
-    const between = wB * wF * d * d;
-    if (between > best) { best = between; bestB = b; }
+  // Prefix sums of counts and first moments make each class's mean O(1).
+  const c = new Float64Array(bins + 1), m = new Float64Array(bins + 1);
+  for (let b = 0; b < bins; b++) { c[b + 1] = c[b] + hist[b]; m[b + 1] = m[b] + b * hist[b]; }
+  const score = (a: number, z: number) => { const n = c[z] - c[a]; return n > 0 ? ((m[z] - m[a]) ** 2) / n : 0; };
+  let best = -1, bestT = 1;
+  for (let t1 = 1; t1 < bins - 1; t1++) {
+    for (let t2 = t1 + 1; t2 < bins; t2++) {
+      const s = score(0, t1) + score(t1, t2) + score(t2, bins);
+      if (s > best) { best = s; bestT = t1; }
+    }
   }
-  return lo + (bestB + 1) * w;
+  return lo + bestT * w;
 }
 
-/** Foreground threshold of a level: −500 HU for CT, Otsu otherwise. */
+/** Foreground threshold of a level: −500 HU for CT, the lower three-class Otsu threshold otherwise. */
 export function foregroundThreshold(level: LevelImage, isCT: boolean): number {
   if (isCT) return -500;
   const lo = percentile(level.data, 0.001), hi = percentile(level.data, 0.995);
-  return otsuThreshold(level.data, lo, hi);
+  return lowerOtsuThreshold(level.data, lo, hi);
 }
 
 /** The body mask of a level (1 inside, 0 outside); all zeros when nothing exceeds the threshold. */

@@ -3,9 +3,9 @@
  * synchronous and free of I/O so it runs unchanged in a worker thread or in a test.
  *
  * Per level (coarse → fine): body mask of the fixed level, random samples inside it, then
- * regular-step gradient ascent of MI, started from the previous level's result. Level 1
- * starts from the centres of mass of the two body masks (geometric centres when a mask is
- * empty), rotation zero.
+ * regular-step gradient ascent of MI, started from the previous level's result. Level 1 is
+ * run from up to three starts (centres of mass of the body masks, geometric centres, patient
+ * coordinates as given), rotation zero, and keeps the best.
  */
 import type { Mat4 } from '../volume/geometry.ts';
 import { fixedToMovingMatrix, movingToFixedMatrix, type RigidParameters } from './euler.ts';
@@ -69,7 +69,8 @@ export interface RigidMiOutput {
    * optimum moves by a fraction of a millimetre; a flat or ambiguous one by more.
    */
   readonly residualMm: number;
-  readonly initialisation: 'centre-of-mass' | 'geometric-centre';
+  /** Which start won at the coarsest level. */
+  readonly initialisation: 'centre-of-mass' | 'geometric-centre' | 'patient-coordinates';
   /** Euler parameters [α, β, γ (rad), tx, ty, tz (mm)] about `centre`. */
   readonly params: number[];
   readonly centre: number[];
@@ -97,15 +98,25 @@ export function registerRigidMI(
   const movingLevels = buildPyramid(moving, o.levelsMm);
   const movingRange: [number, number] = [percentile(movingLevels[nLevels - 1].data, 0.001), percentile(movingLevels[nLevels - 1].data, 0.999)];
 
-  // Initialise: rotate about the fixed body's centre, translate centre onto centre.
+  // Rotate about the fixed body's centre. Start candidates for the translation: centre of mass
+  // onto centre of mass, grid centre onto grid centre, and the patient coordinates as they are
+  // (often close when both scans used the same couch and landmark). Each is optimised at the
+  // coarsest level and the one with the highest MI goes on; a single start is easily caught
+  // when two fields of view differ or one body mask is poor.
   const fixedMask0 = bodyMask(fixedLevels[0], fixed.isCT);
   const fixedCom = centreOfMass(fixedMask0, fixedLevels[0]);
   const movingCom = centreOfMass(bodyMask(movingLevels[0], moving.isCT), movingLevels[0]);
-  const byMass = fixedCom !== null && movingCom !== null;
-  const centre = byMass ? fixedCom : geometricCentre(fixedLevels[0]);
-  const target = byMass ? movingCom : geometricCentre(movingLevels[0]);
-  let params: Float64Array = Float64Array.from([0, 0, 0, target[0] - centre[0], target[1] - centre[1], target[2] - centre[2]]);
+  const centre = fixedCom ?? geometricCentre(fixedLevels[0]);
+  const fromCentre = (target: readonly number[]) => [0, 0, 0, target[0] - centre[0], target[1] - centre[1], target[2] - centre[2]];
+  const gf = geometricCentre(fixedLevels[0]), gm = geometricCentre(movingLevels[0]);
+  const starts: { name: RigidMiOutput['initialisation']; params: number[] }[] = [];
+  if (fixedCom && movingCom) starts.push({ name: 'centre-of-mass', params: fromCentre(movingCom) });
+  starts.push({ name: 'geometric-centre', params: fromCentre([centre[0] + gm[0] - gf[0], centre[1] + gm[1] - gf[1], centre[2] + gm[2] - gf[2]]) });
+  starts.push({ name: 'patient-coordinates', params: [0, 0, 0, 0, 0, 0] });
+  const distinct = starts.filter((c, n) => starts.slice(0, n).every((d) => Math.hypot(c.params[3] - d.params[3], c.params[4] - d.params[4], c.params[5] - d.params[5]) > 5));
 
+  let params: Float64Array = Float64Array.from(distinct[0].params);
+  let initialisation = distinct[0].name;
   let last = { mi: 0, nmi: 1, overlap: 0 };
   let finestMask = fixedMask0;
   const iterations: number[] = [];
@@ -119,32 +130,39 @@ export function registerRigidMI(
     const fixedRange = sampleRange(samples.values);
     const metric = new MattesMI(samples, movingLevels[l], fixedRange, movingRange, o.bins);
     const radius = rmsRadius(samples.points, centre);
-    let stopped = false;
-    const result = regularStepAscent(
-      (p) => {
-        const v = metric.evaluate(p as unknown as RigidParameters, centre, true);
-        return { value: v.mi, gradient: v.gradient };
-      },
-      params,
-      {
-        initialStep: o.initialSteps[l],
-        minStep: o.minSteps[l],
-        maxIterations: o.maxIterations,
-        scales: [radius, radius, radius, 1, 1, 1],
-        onIteration: (it, value) => {
-          if (shouldStop()) { stopped = true; return true; }
-          if (it % 5 === 0) onProgress(l * o.maxIterations + it, total, `level ${l + 1}/${nLevels} (${o.levelsMm[l]} mm), MI ${value.toFixed(4)}`);
-          return false;
+    const candidates = l === 0 ? distinct : [{ name: initialisation, params: Array.from(params) }];
+    let best: { name: RigidMiOutput['initialisation']; params: Float64Array; iterations: number; converged: boolean; mi: number; nmi: number; overlap: number } | null = null;
+    for (const [n, start] of candidates.entries()) {
+      let stopped = false;
+      const result = regularStepAscent(
+        (p) => {
+          const v = metric.evaluate(p as unknown as RigidParameters, centre, true);
+          return { value: v.mi, gradient: v.gradient };
         },
-      },
-    );
-    if (stopped) throw new DOMException('registration cancelled', 'AbortError');
-    params = result.params;
-    iterations.push(result.iterations);
-    converged &&= result.converged;
-    const final = metric.evaluate(params as unknown as RigidParameters, centre, false);
-    last = { mi: final.mi, nmi: final.nmi, overlap: final.overlap };
-    onProgress((l + 1) * o.maxIterations, total, `level ${l + 1}/${nLevels} done, MI ${final.mi.toFixed(4)}`);
+        start.params,
+        {
+          initialStep: o.initialSteps[l],
+          minStep: o.minSteps[l],
+          maxIterations: o.maxIterations,
+          scales: [radius, radius, radius, 1, 1, 1],
+          onIteration: (it, value) => {
+            if (shouldStop()) { stopped = true; return true; }
+            const from = candidates.length > 1 ? `, start ${n + 1}/${candidates.length}` : '';
+            if (it % 5 === 0) onProgress(l * o.maxIterations + it, total, `level ${l + 1}/${nLevels} (${o.levelsMm[l]} mm${from}), MI ${value.toFixed(4)}`);
+            return false;
+          },
+        },
+      );
+      if (stopped) throw new DOMException('registration cancelled', 'AbortError');
+      const final = metric.evaluate(result.params as unknown as RigidParameters, centre, false);
+      if (!best || final.mi > best.mi) best = { name: start.name, params: result.params, iterations: result.iterations, converged: result.converged, mi: final.mi, nmi: final.nmi, overlap: final.overlap };
+    }
+    params = best!.params;
+    initialisation = best!.name;
+    iterations.push(best!.iterations);
+    converged &&= best!.converged;
+    last = { mi: best!.mi, nmi: best!.nmi, overlap: best!.overlap };
+    onProgress((l + 1) * o.maxIterations, total, `level ${l + 1}/${nLevels} done, MI ${last.mi.toFixed(4)}`);
   }
   onProgress(total, total, 'checking the stability of the optimum');
   const residualMm = refinementResidual(fixedLevels[nLevels - 1], finestMask, movingLevels[nLevels - 1], movingRange, params, centre, o, o.initialSteps[nLevels - 1] / 2).residualMm;
@@ -158,7 +176,7 @@ export function registerRigidMI(
     overlap: last.overlap,
     iterations,
     converged,
-    initialisation: byMass ? 'centre-of-mass' : 'geometric-centre',
+    initialisation,
     params: Array.from(params),
     centre: Array.from(centre),
   };

@@ -4,7 +4,7 @@
  * MI), do it off the main thread, and judge the result.
  */
 import { PipelineError, oneLine } from '../errors.ts';
-import { identity4, invert4, type Mat4 } from '../volume/geometry.ts';
+import { identity4, invert4, spacingOf, type Mat4 } from '../volume/geometry.ts';
 import type { Volume, VoxelArray } from '../volume/volume.ts';
 import type { StageContext } from '../stage.ts';
 import { rigidMagnitude } from './euler.ts';
@@ -46,15 +46,14 @@ export async function runRegistration(input: RegistrationInput, ctx: StageContex
   const reply = await runInWorker({ kind: 'register', fixed: asRigidImage(fixed), moving: asRigidImage(moving), options: input.options ?? {} }, ctx);
   if (reply.type !== 'registered') throw new PipelineError('REGISTRATION_FAILED', 'registration worker answered the wrong request');
   const r = reply.result;
-  if (r.initialisation === 'geometric-centre') warnings.push('no body found in one series: started from the geometric centres');
-  const quality = assessQuality({ nmi: r.nmi, overlap: r.overlap, residualMm: r.residualMm, converged: r.converged });
+  const quality = assessQuality({ nmi: r.nmi, overlap: r.overlap, residualMm: r.residualMm, converged: r.converged, movingVoxelMm: Math.max(...spacingOf(moving.affine)) });
   return result('rigid-mi', Float64Array.from(r.movingToFixed), r.mi, quality, null);
 
   async function finish(method: RegistrationResult['method'], movingToFixed: Mat4, reg: SpatialRegistration | null): Promise<RegistrationResult> {
     const reply = await runInWorker({ kind: 'evaluate', fixed: asRigidImage(fixed), moving: asRigidImage(moving), fixedToMoving: Array.from(invert4(movingToFixed)), options: input.options ?? {} }, ctx);
     if (reply.type !== 'evaluated') throw new PipelineError('REGISTRATION_FAILED', 'registration worker answered the wrong request');
     const e = reply.result;
-    return result(method, movingToFixed, e.mi, assessQuality({ nmi: e.nmi, overlap: e.overlap, residualMm: e.residualMm, given: true }), reg);
+    return result(method, movingToFixed, e.mi, assessQuality({ nmi: e.nmi, overlap: e.overlap, residualMm: e.residualMm, given: true, movingVoxelMm: Math.max(...spacingOf(moving.affine)) }), reg);
   }
 
   function result(method: RegistrationResult['method'], m: Mat4, metric: number, quality: RegistrationResult['quality'], reg: SpatialRegistration | null): RegistrationResult {
