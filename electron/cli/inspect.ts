@@ -25,7 +25,11 @@ export function seriesJson(s: SeriesInfo) {
   };
 }
 
-/** The JSON document `inspect --json` prints. */
+/**
+ * The JSON document `inspect --json` prints: exactly the shape issue 2 fixes (structure sets
+ * and registrations appear in the human summary only). A series split into several stacks
+ * lists each as 'UID:n', which `convert --series` accepts.
+ */
 export function inspectJson(result: ScanResult) {
   return {
     studies: result.studies.map((st) => ({
@@ -33,8 +37,6 @@ export function inspectJson(result: ScanResult) {
       patientName: st.patient.patientName,
       patientID: st.patient.patientID,
       series: st.series.map(seriesJson),
-      structureSets: st.structureSets.map((r) => ({ path: r.path, label: r.label, referencedSeriesUID: r.referencedSeriesUID })),
-      registrations: st.registrations.map((r) => ({ path: r.path })),
     })),
     errors: result.errors.map((e) => ({ path: e.path, message: e.message })),
   };

@@ -301,7 +301,10 @@ export async function writeAtomically(file: string, parts: Iterable<Uint8Array> 
   try {
     const handle = await open(tmp, 'wx');
     try {
-      await handle.writeFile(parts);
+      // FileHandle.write takes views as they are (writeFile would copy each chunk).
+      for await (const part of parts) {
+        for (let done = 0; done < part.length; ) done += (await handle.write(part, done, part.length - done)).bytesWritten;
+      }
       await handle.sync();
     } finally {
       await handle.close();
