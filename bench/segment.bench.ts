@@ -6,6 +6,7 @@
  *
  * (1) uses the shipped default card (native-models/models/pet-ct-gtv.json) when it exists,
  * else the tiny fixture model (then the inference figure says little; the line says which).
+ * (3) Dice and HD95 on PET/CT phantoms the model never saw (a seed no training config uses).
  * (2) builds the shipped PET/CT architecture from native-models' own code (MIM-CMFNet with the
  * config's channels, seeded weights — speed does not depend on the weights), exports it with
  * native-models' exporter, and times both on one batch at the config's patch size.
@@ -18,7 +19,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { InferenceHost, physicalCoreCount } from '../electron/pipeline/inference/index.ts';
-import { runSegmentStudy } from '../electron/pipeline/segment/index.ts';
+import { dice, hd95, runSegmentStudy } from '../electron/pipeline/segment/index.ts';
+import { readNifti } from '../electron/pipeline/volume/index.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = path.join(ROOT, 'native-models/.venv/bin/python');
@@ -26,8 +28,45 @@ const say = (line: string) => process.stdout.write(line + '\n');
 
 export default async function bench(): Promise<void> {
   await endToEnd();
-  if (existsSync(PYTHON)) await ortVersusTorch();
-  else say('ORT vs PyTorch: skipped (native-models/.venv missing)');
+  if (!existsSync(PYTHON)) {
+    say('ORT vs PyTorch and unseen phantoms: skipped (native-models/.venv missing)');
+    return;
+  }
+  await ortVersusTorch();
+  await unseenPhantoms();
+}
+
+/**
+ * Dice and HD95 on phantoms the model never saw: native-models' generator with a seed no
+ * training config uses (the shipped configs use seed 0), segmented from NIfTI inputs.
+ */
+async function unseenPhantoms(): Promise<void> {
+  const shipped = path.join(ROOT, 'native-models/models/pet-ct-gtv.json');
+  const card = existsSync(shipped) ? shipped : path.join(ROOT, 'test/fixtures/models/tiny-pointwise.json');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-phantoms-'));
+  const n = 3;
+  try {
+    const script = `import sys; sys.path.insert(0, sys.argv[1])
+from delineo_models.data.phantom import make_phantom_dataset
+make_phantom_dataset(sys.argv[2], ${n}, ("CT", "PT"), labelled_fraction=1.0, seed=9001)`;
+    await promisify(execFile)(PYTHON, ['-c', script, path.join(ROOT, 'native-models'), dir]);
+    say(`unseen PET/CT phantoms (native-models generator, seed 9001), model ${path.basename(card, '.json')}${card === shipped ? '' : ' (fixture: no shipped model yet)'}`);
+    const host = new InferenceHost();
+    try {
+      for (let i = 0; i < n; i++) {
+        const c = path.join(dir, `phantom_${String(i).padStart(4, '0')}`);
+        const r = await runSegmentStudy({ paths: [], inputs: { CT: path.join(c, 'CT.nii.gz'), PT: path.join(c, 'PT.nii.gz') }, modelCard: card, host });
+        const label = await readNifti(path.join(c, 'label.nii.gz'));
+        const truth = Uint8Array.from(label.data, (v) => (v > 0 ? 1 : 0));
+        const d = dice(r.mask.data, truth), h = hd95(r.mask.data, truth, r.mask.size, r.mask.affine);
+        say(`  phantom_${String(i).padStart(4, '0')}: Dice ${d.toFixed(3)}, HD95 ${h === null ? 'n/a' : h.toFixed(1) + ' mm'}, ${r.structures[0].volumeMl.toFixed(1)} ml, ${r.timings.total.toFixed(1)} s`);
+      }
+    } finally {
+      host.dispose();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function endToEnd(): Promise<void> {
