@@ -132,6 +132,14 @@ def test_ablation_report_end_to_end_tiny(tmp_path):
     assert len(rows) == 5 and all("±" in r for r in rows)
     assert "| 20 % | Baseline (UA-MT, PET/CT) | not run |" in text
     assert "1 test / 1 val / 3 train of which 1 labelled" in text
+    # Re-rendering from the finished runs trains nothing and gives the same table.
+    again = tmp_path / "again.md"
+    args = ["--out", str(again), "--work", str(tmp_path / "w"), "--only", "000", "--fractions", "0.2", "--n-cases", "5",
+            "--size", "16", "32", "32", "--patch", "16", "32", "32", "--base-channels", "4", "--render-only"]
+    assert ablation_main(args + ["--iterations", "1"]) == 0
+    assert [l for l in again.read_text().splitlines() if l.startswith("| 20 % | ✓ |")] == rows
+    assert ablation_main(args + ["--iterations", "2"]) == 0
+    assert again.read_text().count("not run") == 10
 
 
 def test_supervised_counterpart_config(tmp_path):

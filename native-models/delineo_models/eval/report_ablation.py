@@ -196,8 +196,11 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--only", choices=["000", "003"], help="run one paper's table only")
+    ap.add_argument("--render-only", action="store_true",
+                    help="train nothing: evaluate the runs that already finished, mark the others 'not run'")
     args = ap.parse_args(argv)
     from ..train import run_training  # lazy: torch only when training
+    from ..train.config import load_config, run_dir_for
 
     datasets = make_datasets(args.work, args.fractions, args.n_cases, tuple(args.size), tuple(args.spacing), args.seed)
     results, timings = {}, {}
@@ -211,7 +214,15 @@ def main(argv=None) -> int:
             name = f"paper{key}-{round(f * 100)}pct-{label}"
             t0 = time.perf_counter()
             try:
-                run = run_training(config_for(name, net, method, root, key, args))
+                cfg = config_for(name, net, method, root, key, args)
+                if args.render_only:
+                    run = run_dir_for(load_config(cfg))
+                    summary = run / "training.json"
+                    if not summary.exists() or json.loads(summary.read_text()).get("iterations") != args.iterations:
+                        print(f"{name}: not finished, left out", file=sys.stderr)
+                        continue
+                else:
+                    run = run_training(cfg)
                 results[(key, f, label)] = evaluate_run(run, cases)
             except (ValueError, RuntimeError) as exc:
                 print(f"delineo-report-ablation: {name}: {exc}", file=sys.stderr)
