@@ -84,7 +84,7 @@ export function buildStructureSetDataset(h: StructureSetHeader, rois: readonly R
     SOPInstanceUID: h.sopInstanceUID,
     StudyDate: fit(header.studyDate, 8, 'Study Date', warnings),
     SeriesDate: created.date,
-    StudyTime: fit(header.studyTime, 16, 'Study Time', warnings),
+    StudyTime: fit(header.studyTime, 14, 'Study Time', warnings),
     SeriesTime: created.time,
     AccessionNumber: fit(header.accessionNumber, 16, 'Accession Number', warnings),
     Modality: 'RTSTRUCT',
