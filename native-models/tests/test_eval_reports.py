@@ -159,3 +159,20 @@ def test_supervised_counterpart_config(tmp_path):
     assert cfg["training"] == {"iterations": 10, "max_minutes": 3.0} and cfg["network"] == {"name": "mim-cmfnet"}
     with pytest.raises(ValueError, match="no config.yaml"):
         counterpart_config(tmp_path)
+
+
+def test_training_use_and_counterpart_of_an_imported_dataset(tmp_path):
+    import yaml
+
+    from delineo_models.eval.counterparts import counterpart_config
+
+    run = tmp_path / "mcml__dual-branch-mmf__b"
+    (run / "dataset").mkdir(parents=True)
+    (run / "dataset/dataset.json").write_text(json.dumps({"modalities": ["T1c", "FLAIR"], "cases": [
+        {"id": "p3", "labelled": True, "split": "train"}, {"id": "p4", "labelled": False, "split": "train"},
+        {"id": "p5", "labelled": True, "split": "test"}]}))
+    cfg = {"name": "b", "method": "mcml", "data": {"import": {"importer": "import_brats2013"}, "root": None}}
+    assert training_use(cfg, run) == {"p3": "labelled", "p4": "unlabelled"}
+    (run / "config.yaml").write_text(yaml.safe_dump(cfg))
+    twin = counterpart_config(run)
+    assert "import" not in twin["data"] and twin["data"]["root"] == str(run / "dataset")

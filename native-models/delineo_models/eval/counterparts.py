@@ -32,7 +32,13 @@ def counterpart_config(run_dir, max_minutes: float | None = None) -> dict:
     out["name"] = f"{cfg['name']}-supervised-only"
     out["output_dir"] = str(Path(run_dir).parent)
     out["data"]["extra_unlabelled"] = []
-    if out["data"].get("root") is None:
+    if out["data"].get("import"):
+        # Reuse the dataset the original imported (same split, same labelled case).
+        ds = Path(run_dir) / "dataset"
+        if (ds / "dataset.json").exists():
+            out["data"].pop("import")
+            out["data"]["root"] = str(ds)
+    elif out["data"].get("root") is None:
         # Reuse the phantoms the original generated (identical by seed, and no time lost).
         ph = Path(run_dir) / "phantoms"
         if (ph / "dataset.json").exists():

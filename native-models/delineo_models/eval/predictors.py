@@ -145,15 +145,18 @@ class RunPredictor:
 def training_use(cfg: dict, run_dir=None) -> dict:
     """Which case ids a run trained on: id → "labelled" | "unlabelled".
 
-    Read from the dataset.json of the run's data roots: ``data.root`` (or the phantoms the
-    trainer generated in ``run_dir/phantoms``) for its train split, and each
+    Read from the dataset.json of the run's data roots: ``data.root`` (or ``run_dir/dataset``
+    where the trainer ran ``data.import``, or the phantoms it generated in ``run_dir/phantoms``)
+    for its train split, and each
     ``data.extra_unlabelled`` entry (``root``, or ``run_dir/extra_<i>`` where the trainer ran
     an importer), whose cases are unlabelled by construction.
     """
     use: dict[str, str] = {}
     d = cfg.get("data", {})
     roots = []
-    if d.get("root"):
+    if d.get("import") and run_dir is not None:
+        roots.append((Path(run_dir) / "dataset", "train", None))  # the trainer ran an importer there
+    elif d.get("root"):
         roots.append((Path(d["root"]), "train", None))
     elif run_dir is not None:
         roots.append((Path(run_dir) / "phantoms", "train", None))
