@@ -83,7 +83,7 @@ def test_augmentation_keeps_label_aligned_with_geometry():
     img = np.zeros((2, 4, 8, 8), np.float32)
     img[:, :, 1:3, 5:7] = 1.0
     lab = (img[:1] > 0.5).astype(np.uint8)
-    cfg = AugmentConfig(p_noise=0, p_blur_pet=0, p_bias_mr=0, p_shift=0, p_flip=1.0, p_rot90=1.0)
+    cfg = AugmentConfig(p_noise=0, p_blur_pet=0, p_bias_mr=0, p_shift=0, p_flip=1.0, p_rot90=1.0, p_misregister=0)
     for _ in range(10):
         a, l = augment_patch(img, lab, ["CT", "PT"], rng, cfg)
         np.testing.assert_array_equal(a[0] > 0.5, l[0].astype(bool))
@@ -94,7 +94,24 @@ def test_intensity_augmentation_is_modality_aware():
     rng = np.random.default_rng(0)
     img = np.ones((2, 4, 8, 8), np.float32)
     img[1, :, 3:5, 3:5] = 5.0
-    cfg = AugmentConfig(p_flip=0, p_rot90=0, p_noise=0, p_shift=0, p_bias_mr=1.0, p_blur_pet=1.0)
+    cfg = AugmentConfig(p_flip=0, p_rot90=0, p_noise=0, p_shift=0, p_bias_mr=1.0, p_blur_pet=1.0, p_misregister=0)
     a, _ = augment_patch(img, None, ["MR", "PT"], rng, cfg)
     assert a[0].std() > 0, "MR bias field applied"
     assert a[1].max() < 5.0 and abs(a[1].sum() - img[1].sum()) / img[1].sum() < 0.05, "PET blurred, counts kept"
+
+
+def test_misregistration_moves_only_the_secondary_channel():
+    img = np.zeros((2, 2, 10, 10), np.float32)
+    img[:, :, 4:6, 4:6] = 1.0
+    lab = (img[:1] > 0).astype(np.uint8)
+    cfg = AugmentConfig(p_flip=0, p_rot90=0, p_noise=0, p_shift=0, p_bias_mr=0, p_blur_pet=0, p_misregister=1.0)
+    moved = 0
+    for seed in range(8):
+        a, l = augment_patch(img, lab, ["CT", "PT"], np.random.default_rng(seed), cfg)
+        np.testing.assert_array_equal(a[0], img[0])
+        np.testing.assert_array_equal(l, lab)
+        assert a[1].sum() == img[1].sum()  # moved, not cut (the blob is away from the edges)
+        ys, xs = np.nonzero(a[1, 0])
+        assert abs(ys.min() - 4) <= 2 and abs(xs.min() - 4) <= 2
+        moved += not np.array_equal(a[1], img[1])
+    assert moved >= 5

@@ -25,6 +25,9 @@ class AugmentConfig:
         p_blur_pet: PET extra blur probability; blur_sigma_vox: σ range (voxels, in-plane; z half).
         p_bias_mr: MR bias field probability; bias_strength: log-amplitude range.
         p_shift: intensity scale/shift probability; scale, shift: ranges.
+        p_misregister: probability of moving the secondary channels (all but channel 0, the
+            planning modality the label belongs to) by up to max_misregister_vox voxels
+            in-plane, as residual registration error does.
     """
 
     p_flip: float = 0.5
@@ -38,6 +41,8 @@ class AugmentConfig:
     p_shift: float = 0.3
     scale: tuple[float, float] = (0.9, 1.1)
     shift: tuple[float, float] = (-0.1, 0.1)
+    p_misregister: float = 0.2
+    max_misregister_vox: int = 2
 
 
 def augment_patch(image: np.ndarray, label: np.ndarray | None, modalities, rng: np.random.Generator,
@@ -68,6 +73,10 @@ def augment_patch(image: np.ndarray, label: np.ndarray | None, modalities, rng: 
             sd = rng.uniform(*cfg.noise_sd)
             ch = ch + sd * rng.standard_normal(ch.shape).astype(np.float32)
         img[c] = ch
+    if img.shape[0] > 1 and rng.random() < cfg.p_misregister:
+        k = cfg.max_misregister_vox
+        dy, dx = (int(v) for v in rng.integers(-k, k + 1, size=2))
+        img[1:] = _shift_inplane(img[1:], dy, dx)
     for axis in (2, 3):  # in-plane flips only: z order carries no symmetry in thick-slice data
         if rng.random() < cfg.p_flip:
             img = np.flip(img, axis)
@@ -78,6 +87,13 @@ def augment_patch(image: np.ndarray, label: np.ndarray | None, modalities, rng: 
         lab = None if lab is None else np.rot90(lab, k, axes=(2, 3))
     img = np.ascontiguousarray(img, dtype=np.float32)
     return img, (None if lab is None else np.ascontiguousarray(lab))
+
+
+def _shift_inplane(chans: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """Move (C, D, H, W) content by (dy, dx) voxels, repeating edge values (no wrap-around)."""
+    h, w = chans.shape[2:]
+    p = np.pad(chans, ((0, 0), (0, 0), (abs(dy), abs(dy)), (abs(dx), abs(dx))), mode="edge")
+    return p[:, :, abs(dy) - dy:abs(dy) - dy + h, abs(dx) - dx:abs(dx) - dx + w]
 
 
 def _bias(shape, rng, strength):
