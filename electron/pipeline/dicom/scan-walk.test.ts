@@ -1,0 +1,79 @@
+/**
+ * Walking what users drop: DICOMDIR media, symlink loops, the same folder twice; and PET in
+ * BQML turned into SUVbw with the factor applied exactly once, per-slice slope included.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sharedData } from '../../../test/paths.ts';
+import { parseFile, readBytes, readFrames } from './read-file.ts';
+import { allSeries, computeSuvFactors, loadSeries, scanPaths } from './index.ts';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'delineo-walk-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('walking folders', () => {
+  it('reads DICOMDIR media through the folder walk, without reporting the DICOMDIR itself', async () => {
+    const media = path.join(tmp, 'media');
+    mkdirSync(path.join(media, 'IMAGES'), { recursive: true });
+    copyFileSync(sharedData('malformed', 'CT_small.dcm'), path.join(media, 'IMAGES', 'IM0001'));
+    execFileSync('dcmmkdir', ['--general-purpose', '+r', 'IMAGES/IM0001'], { cwd: media, stdio: 'ignore' });
+    const r = await scanPaths([media]);
+    expect(r.errors).toEqual([]);
+    expect(allSeries(r).map((s) => s.size)).toEqual([[128, 128, 1]]);
+    // Named explicitly, the DICOMDIR is skipped too (it indexes files; it holds no image).
+    expect((await scanPaths([path.join(media, 'DICOMDIR')])).errors).toEqual([]);
+  });
+
+  it('survives a symlink loop and counts a folder reached twice once', async () => {
+    const root = path.join(tmp, 'loop');
+    mkdirSync(root);
+    symlinkSync(root, path.join(root, 'self'));
+    symlinkSync(sharedData('ct-lung-philips'), path.join(root, 'ct'));
+    symlinkSync(sharedData('ct-lung-philips'), path.join(root, 'ct-again'));
+    const r = await scanPaths([root, sharedData('ct-lung-philips')]);
+    expect(r.errors).toEqual([]);
+    expect(allSeries(r)).toHaveLength(1);
+    expect(allSeries(r)[0].size[2]).toBe(64);
+  });
+
+  it('reports progress per file and honours an abort', async () => {
+    const seen: string[] = [];
+    await scanPaths([sharedData('pet-slices')], { onProgress: (p) => seen.push(`${p.stage} ${p.done}/${p.total}`) });
+    // 2 DICOM slices + LICENSE, SOURCE.txt, data_details.md: every file counts.
+    expect(seen).toEqual(['scan 0/5', 'scan 1/5', 'scan 2/5', 'scan 3/5', 'scan 4/5', 'scan 5/5']);
+    const controller = new AbortController();
+    controller.abort(new DOMException('stop', 'AbortError'));
+    await expect(scanPaths([sharedData('ct-lung-philips')], { signal: controller.signal })).rejects.toThrow('stop');
+  });
+});
+
+describe('PET in BQML (Siemens FLT slices)', () => {
+  it('loads SUVbw = stored × per-slice slope × the series factor', async () => {
+    const r = await scanPaths([sharedData('pet-slices')]);
+    const [pet] = allSeries(r);
+    expect(pet.modality).toBe('PT');
+    expect(pet.units).toBe('SUVbw');
+    const first = parseFile(await readBytes(pet.instances[0].path), pet.instances[0].path);
+    const expected = computeSuvFactors(first.header.suv!);
+    expect(expected.suvbwFactor).not.toBeNull();
+    expect(pet.suvbwFactor).toBe(expected.suvbwFactor);
+    const { volume } = await loadSeries(pet);
+    // Each slice against its own file read in physical units (BQML) times the factor, once.
+    for (let k = 0; k < pet.instances.length; k++) {
+      const file = parseFile(await readBytes(pet.instances[k].path), pet.instances[k].path);
+      const [bqml] = await readFrames(file, [1], 1);
+      const plane = volume.size[0] * volume.size[1];
+      let peak = 0;
+      for (let i = 0; i < plane; i++) {
+        expect(volume.data[k * plane + i]).toBeCloseTo(bqml[i] * pet.suvbwFactor!, 3);
+        peak = Math.max(peak, volume.data[k * plane + i]);
+      }
+      // FDG/FLT SUVs live in single or low double digits, never in Bq/ml's thousands.
+      expect(peak).toBeGreaterThan(0.5);
+      expect(peak).toBeLessThan(50);
+    }
+  });
+});
