@@ -52,6 +52,10 @@ describe.skipIf(!existsSync(PYTHON) || !existsSync(path.join(REPO_ROOT, 'native-
     expect(r.model.name).toBe('pet-ct-gtv');
     expect(r.mask.size).toEqual([161, 143, 48]);
     expect(r.outputs!.mask).toBe(path.join(dir, 'out', 'mask.nii.gz'));
+    // MIM-CMFNet has one fused head: no branch disagreement, and the run says so.
+    expect(r.uncertainty).toBeNull();
+    expect(r.outputs!.uncertainty).toBeNull();
+    expect(r.warnings).toContain("no uncertainty.nii.gz: the model 'pet-ct-gtv' has one output (fused), no branch pair to disagree");
     expect(r.timings.total).toBeLessThan(60);
   });
 

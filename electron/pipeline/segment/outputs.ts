@@ -86,6 +86,8 @@ export async function writeOutputs(outDir: string, run: RunSoFar, onContoured: (
     uncertainty = path.join(outDir, 'uncertainty.nii.gz');
     ctx.onProgress?.({ stage: 'export', done: 1, total: 3, message: 'uncertainty.nii.gz' });
     await writeNifti(run.inferred.uncertainty, uncertainty);
+  } else {
+    run.warnings.push(`no uncertainty.nii.gz: the model '${card.name}' has one output (${card.outputs.map((o) => o.role).join(', ')}), no branch pair to disagree`);
   }
   const report = path.join(outDir, 'report.json');
   const outputs: SegmentOutputs = { rtstruct, mask, uncertainty, report };
