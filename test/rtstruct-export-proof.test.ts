@@ -4,10 +4,10 @@
  * pydicom parses it, and plastimatch rasterises it back onto the CT for a Dice against our mask.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSeries, scanPaths } from '../electron/pipeline/dicom/index.ts';
 import type { SeriesInfo, StudyInfo } from '../electron/pipeline/dicom/types.ts';
 import { writeRtstruct, type WrittenRtstruct } from '../electron/pipeline/rtstruct/index.ts';
@@ -16,6 +16,10 @@ import { readNifti } from '../electron/pipeline/volume/nifti.ts';
 import type { MaskVolume, Volume } from '../electron/pipeline/volume/volume.ts';
 import { identity4 } from '../electron/pipeline/volume/geometry.ts';
 import { sharedData } from './paths.ts';
+
+// Everything this file writes goes under one temporary folder, removed at the end.
+const TMP = mkdtempSync(path.join(os.tmpdir(), 'delineo-rs-tests-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 const CT_DIR = sharedData('real-sts-002', 'CT', 'dicom', 'image');
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
@@ -64,7 +68,7 @@ beforeAll(async () => {
       { name: 'ring', color: [0, 255, 0], mask: masks.ring, generation: 'SEMIAUTOMATIC', model: { name: 'petct-mimcmf', version: '1.0.0' } },
       { name: 'islands', color: [0, 0, 255], mask: masks.islands, generation: 'MANUAL' },
     ],
-  }, mkdtempSync(path.join(os.tmpdir(), 'delineo-rs-proof-')));
+  }, mkdtempSync(path.join(TMP, 'delineo-rs-proof-')));
 }, 60_000);
 
 describe('RTSTRUCT written on the real-sts-002 planning CT', () => {
@@ -110,7 +114,7 @@ print(json.dumps({
   });
 
   it.skipIf(!has('plastimatch'))('rasterised by plastimatch onto the CT gives our masks back: Dice ≥ 0.98 for blob, ring and islands', async () => {
-    const out = mkdtempSync(path.join(os.tmpdir(), 'delineo-rs-plm-'));
+    const out = mkdtempSync(path.join(TMP, 'delineo-rs-plm-'));
     // --xor-contours: nested contours are holes (even-odd), as DICOM means them; plastimatch's
     // default ORs every contour of a slice and would fill the ring's hole.
     execFileSync('plastimatch', ['convert', '--xor-contours', '--input', written.path, '--referenced-ct', CT_DIR, '--output-prefix', out, '--prefix-format', 'nii.gz'], { stdio: 'pipe' });
@@ -150,7 +154,7 @@ describe('RTSTRUCT written on a real oblique CT (rt-utils oriented_data)', () =>
     let o = 0;
     for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) { const r = Math.hypot((i - 50) * 2.5, (j - 25) * 3.5); data[o++] = r < 60 && r > 20 ? 1 : 0; }
     const ring: MaskVolume = { ...vol, data, frameOfReferenceUID: '2.25.1', modality: 'SEG', units: 'label' };
-    const out = mkdtempSync(path.join(os.tmpdir(), 'delineo-rs-oblique-'));
+    const out = mkdtempSync(path.join(TMP, 'delineo-rs-oblique-'));
     const w = await writeRtstruct({ study: obliqueStudy, series: frameSeries, grid: vol, structures: [{ name: 'ring', color: [0, 255, 0], mask: ring, generation: 'MANUAL' }] }, out);
     execFileSync('plastimatch', ['convert', '--xor-contours', '--input', w.path, '--referenced-ct', dir, '--output-prefix', path.join(out, 'pm'), '--prefix-format', 'nii.gz'], { stdio: 'pipe' });
     const theirs = resampleToGrid(await readNifti(path.join(out, 'pm', 'ring.nii.gz')), vol, identity4(), { interpolation: 'nearest' });
@@ -172,7 +176,7 @@ describe('a contour of more than 20 000 points', () => {
       instances: [{ path: '', sopClassUID: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUID: '2.25.9', frame: 1 }], warnings: [], units: 'HU', suvbwFactor: null,
     };
     const w = await writeRtstruct({ study, series: combSeries, grid: comb, tolerancePx: 0, structures: [{ name: 'comb', color: [9, 9, 9], mask: comb, generation: 'MANUAL' }] },
-      mkdtempSync(path.join(os.tmpdir(), 'delineo-rs-big-')));
+      mkdtempSync(path.join(TMP, 'delineo-rs-big-')));
     const run = spawnSync('dciodvfy', [w.path], { encoding: 'utf8' });
     const lines = (run.stdout + run.stderr).split('\n').map((l) => l.trim()).filter(Boolean);
     expect(lines.filter((l) => /^Error/.test(l))).toEqual([]);

@@ -4,16 +4,20 @@
  * the `delineo convert --rtstruct` command end to end.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { scanPaths } from '../electron/pipeline/dicom/index.ts';
 import { gridOfSeries, rasteriseStructureSet, readRtstruct, resolveSeries, type ImageGrid } from '../electron/pipeline/rtstruct/index.ts';
 import { identity4 } from '../electron/pipeline/volume/geometry.ts';
 import { readNifti } from '../electron/pipeline/volume/nifti.ts';
 import { resampleToGrid } from '../electron/pipeline/volume/resample.ts';
 import { REPO_ROOT, sharedData } from './paths.ts';
+
+// Everything this file writes goes under one temporary folder, removed at the end.
+const TMP = mkdtempSync(path.join(os.tmpdir(), 'delineo-rs-tests-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 const STS = (...p: string[]) => sharedData('real-sts-002', ...p);
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
@@ -37,7 +41,7 @@ async function ourMask(imageDir: string, rs: string) {
 }
 
 function plastimatch(rs: string, imageDir: string): string {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'delineo-rs-plm-'));
+  const out = mkdtempSync(path.join(TMP, 'delineo-rs-plm-'));
   execFileSync('plastimatch', ['convert', '--xor-contours', '--input', rs, '--referenced-ct', imageDir, '--output-prefix', out, '--prefix-format', 'nii.gz'], { stdio: 'pipe' });
   return out;
 }
@@ -71,7 +75,7 @@ describe('rt-utils fixture', () => {
     const dir = sharedData('rtstruct', 'rt-utils', 'mock_data');
     const { grid, result } = await ourMask(dir, path.join(dir, 'rt.dcm'));
     // plastimatch wants a folder of images only.
-    const images = mkdtempSync(path.join(os.tmpdir(), 'delineo-rs-ct-'));
+    const images = mkdtempSync(path.join(TMP, 'delineo-rs-ct-'));
     for (const f of ['ct_1.dcm', 'ct_2.dcm']) execFileSync('ln', ['-s', path.join(dir, f), path.join(images, f)]);
     const out = plastimatch(path.join(dir, 'rt.dcm'), images);
     if (process.env.DELINEO_PRINT_DICE) process.stderr.write(`rt-utils rt.dcm: ours vs plastimatch Dice ${dice(result.mask.data, await onGrid(path.join(out, 'ROI-1.nii.gz'), grid)).toFixed(4)}\n`);
@@ -83,7 +87,7 @@ describe('delineo convert --rtstruct', () => {
   const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'delineo.mjs'), 'convert', ...args], { encoding: 'utf8' });
 
   it('writes the binary mask of a named ROI and reports it in --json', async () => {
-    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'delineo-convert-')), 'gtv.nii.gz');
+    const out = path.join(mkdtempSync(path.join(TMP, 'delineo-convert-')), 'gtv.nii.gz');
     const run = cli(STS('CT', 'dicom', 'image'), '--rtstruct', STS('CT', 'dicom', 'mask', 'RS.dcm'), '--roi', 'GTV_Mass_CT', '--out', out, '--json');
     expect(run.status, run.stderr).toBe(0);
     const json = JSON.parse(run.stdout);
@@ -103,7 +107,7 @@ describe('delineo convert --rtstruct', () => {
 
   it('writes all ROIs as labels 1..n and prints the label map', () => {
     const dir = sharedData('rtstruct', 'rt-utils', 'mock_data');
-    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'delineo-convert-')), 'labels.nii.gz');
+    const out = path.join(mkdtempSync(path.join(TMP, 'delineo-convert-')), 'labels.nii.gz');
     const run = cli(path.join(dir, 'ct_1.dcm'), path.join(dir, 'ct_2.dcm'), '--rtstruct', path.join(dir, 'rt.dcm'), '--out', out, '--json');
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toContain('label 1: "ROI-1" (ROI 1, 1443 voxels');
@@ -111,7 +115,7 @@ describe('delineo convert --rtstruct', () => {
   });
 
   it('fails in one line for an unknown ROI (listing the names), missing images and broken references', () => {
-    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'delineo-convert-')), 'x.nii.gz');
+    const out = path.join(mkdtempSync(path.join(TMP, 'delineo-convert-')), 'x.nii.gz');
     const rs = STS('CT', 'dicom', 'mask', 'RS.dcm');
     const unknown = cli(STS('CT', 'dicom', 'image'), '--rtstruct', rs, '--roi', 'Tumour', '--out', out);
     expect(unknown.status).toBe(1);

@@ -1,12 +1,17 @@
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createFileAtomic } from './atomic-write.ts';
+
+// Everything this file writes goes under one temporary folder, removed at the end.
+const TMP = mkdtempSync(path.join(os.tmpdir(), 'delineo-rs-tests-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 describe('createFileAtomic', () => {
   it('creates the file with the bytes and leaves no temporary file', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'delineo-atomic-'));
+    const dir = await mkdtemp(path.join(TMP, 'delineo-atomic-'));
     const file = path.join(dir, 'RS.1.dcm');
     await createFileAtomic(file, Uint8Array.from([1, 2, 3]));
     expect([...(await readFile(file))]).toEqual([1, 2, 3]);
@@ -14,7 +19,7 @@ describe('createFileAtomic', () => {
   });
 
   it('refuses to overwrite an existing file and keeps its content', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'delineo-atomic-'));
+    const dir = await mkdtemp(path.join(TMP, 'delineo-atomic-'));
     const file = path.join(dir, 'RS.2.dcm');
     await writeFile(file, 'original');
     await expect(createFileAtomic(file, Uint8Array.from([9]))).rejects.toThrow(`${file}: already exists; not overwritten`);
@@ -23,7 +28,7 @@ describe('createFileAtomic', () => {
   });
 
   it('names the file when the folder does not exist', async () => {
-    const file = path.join(os.tmpdir(), 'delineo-no-such-dir-' + process.pid, 'RS.3.dcm');
+    const file = path.join(TMP, 'delineo-no-such-dir-' + process.pid, 'RS.3.dcm');
     await expect(createFileAtomic(file, Uint8Array.from([1]))).rejects.toThrow(/RS\.3\.dcm: cannot be written \(ENOENT\)/);
   });
 });

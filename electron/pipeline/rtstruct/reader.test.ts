@@ -1,9 +1,14 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sharedData } from '../../../test/paths.ts';
 import { readRtstruct } from './reader.ts';
+
+// Everything this file writes goes under one temporary folder, removed at the end.
+const TMP = mkdtempSync(path.join(os.tmpdir(), 'delineo-rs-tests-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 describe('readRtstruct on real structure sets', () => {
   it('reads the 10 ROIs of a real planning-system file with names, colours, types and 441 contours', async () => {
@@ -48,7 +53,7 @@ describe('readRtstruct on real structure sets', () => {
   it('says in one line, naming the file, what is wrong with a file that is not a structure set', async () => {
     const ct = sharedData('rtstruct', 'rt-utils', 'mock_data', 'ct_1.dcm');
     await expect(readRtstruct(ct)).rejects.toThrow(`${ct}: not an RT Structure Set (SOP Class 1.2.840.10008.5.1.4.1.1.2, Modality CT)`);
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'delineo-rs-read-'));
+    const dir = await mkdtemp(path.join(TMP, 'delineo-rs-read-'));
     const text = path.join(dir, 'notes.dcm');
     await writeFile(text, 'just text, not DICOM');
     await expect(readRtstruct(text)).rejects.toThrow(`${text}: not a DICOM file`);

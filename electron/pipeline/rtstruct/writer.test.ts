@@ -1,7 +1,8 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { SeriesInfo, StudyInfo } from '../dicom/types.ts';
 import { affineFrom, type Mat4 } from '../volume/geometry.ts';
 import type { MaskVolume } from '../volume/volume.ts';
@@ -9,6 +10,10 @@ import { readDataset } from './dicom-file.ts';
 import { rasteriseRoi } from './rasterise.ts';
 import { readRtstruct } from './reader.ts';
 import { writeRtstruct, type WriteRtstructInput } from './writer.ts';
+
+// Everything this file writes goes under one temporary folder, removed at the end.
+const TMP = mkdtempSync(path.join(os.tmpdir(), 'delineo-rs-tests-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 const CT_IMAGE = '1.2.840.10008.5.1.4.1.1.2';
 const FRAME = '1.2.826.0.1.3680043.8.498.1';
@@ -52,7 +57,7 @@ function input(extra: Partial<WriteRtstructInput> = {}): WriteRtstructInput {
 }
 
 async function tmp(): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), 'delineo-rs-'));
+  return mkdtemp(path.join(TMP, 'delineo-rs-'));
 }
 
 describe('writeRtstruct', () => {
