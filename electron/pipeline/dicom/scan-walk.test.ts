@@ -50,6 +50,18 @@ describe('walking folders', () => {
   });
 });
 
+describe('files that change between scan and load', () => {
+  it('refuses the series naming the vanished file, instead of a volume with a hole', async () => {
+    const copy = path.join(tmp, 'vanishing');
+    mkdirSync(copy);
+    for (const f of ['1-01.dcm', '1-02.dcm', '1-03.dcm']) copyFileSync(sharedData('ct-lung-philips', f), path.join(copy, f));
+    const [series] = allSeries(await scanPaths([copy]));
+    const gone = series.instances[1].path;
+    rmSync(gone);
+    await expect(loadSeries(series)).rejects.toThrow(`${gone}: cannot open (ENOENT)`);
+  });
+});
+
 describe('PET in BQML (Siemens FLT slices)', () => {
   it('loads SUVbw = stored × per-slice slope × the series factor', async () => {
     const r = await scanPaths([sharedData('pet-slices')]);

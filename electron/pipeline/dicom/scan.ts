@@ -9,7 +9,6 @@
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { PipelineError } from '../errors.ts';
 import type { StageContext } from '../stage.ts';
 import { groupStudies } from './group.ts';
 import type { FileHeader } from './header.ts';
@@ -114,9 +113,4 @@ function dedupeInstances(headers: FileHeader[], errors: FileProblem[]): FileHead
     out.push(h);
   }
   return out;
-}
-
-/** The error scanning raises when nothing usable was found at all. */
-export function nothingFound(paths: readonly string[]): PipelineError {
-  return new PipelineError('DICOM_NOTHING', `no DICOM images found in ${paths.join(', ')}`);
 }
