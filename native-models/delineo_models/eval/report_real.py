@@ -168,6 +168,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="delineo-report-real", description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", nargs="*", type=Path, help="run folders (default: all under native-models/runs)")
     ap.add_argument("--runs-dir", type=Path, default=RUNS)
+    ap.add_argument("--cards", nargs="*", type=Path, default=[],
+                    help="exported model cards (<name>.json beside <name>.onnx) to evaluate as shipped; "
+                         "CARD=CH1,CH2 names the case channels in card order (e.g. brain.json=T1c,FLAIR)")
     ap.add_argument("--out", type=Path, default=REPORT)
     ap.add_argument("--work", type=Path, default=WORK_DATA / "report-real", help="where the real sets are imported")
     ap.add_argument("--no-brats", action="store_true", help="skip the BraTS 2013 cases")
@@ -183,7 +186,12 @@ def main(argv=None) -> int:
             twins = [train_counterpart(r, args.supervised_counterparts) for r in runs
                      if not r.name.startswith("supervised__")]
             runs += [t for t in twins if t not in runs]
-        predictors = [Suv41Predictor(), Suv25Predictor()] + [RunPredictor(r) for r in runs]
+        from .card_predictor import CardPredictor
+        cards = []
+        for spec in args.cards:
+            path, _, chans = str(spec).partition("=")
+            cards.append(CardPredictor(path, chans.split(",") if chans else None))
+        predictors = [Suv41Predictor(), Suv25Predictor()] + [RunPredictor(r) for r in runs] + cards
         rows = evaluate(predictors, [c for cs in groups.values() for c in cs])
     except (ValueError, FileExistsError) as exc:
         print(f"delineo-report-real: {exc}", file=sys.stderr)

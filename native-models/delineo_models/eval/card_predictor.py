@@ -1,0 +1,82 @@
+"""An exported model (``<name>.onnx`` + ``<name>.json`` card) applied exactly as the card says.
+
+This is what the app runs, so real.md can be regenerated from the repository's shipped
+models alone (run folders are git-ignored). Card axes are [x, y, z]; ours are (z, y, x).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ..data.importers import BRATS2013_SPLIT
+from ..data.nifti_io import NiftiVolume
+from ..data.normalize import normalize
+from ..data.resample import grid_for_spacing, resample_to_grid
+from .postprocess import remove_small_components
+from .sliding_window import sliding_window_predict
+
+
+class CardPredictor:
+    """ONNX Runtime (CPU) inference driven by a model card.
+
+    Args:
+        card_path: the card JSON; the ONNX file is ``card["onnx"]["file"]`` beside it.
+        channels: case channel names in card input order (default: the card's modalities;
+            e.g. ["T1c", "FLAIR"] for a brain card whose inputs are both "MR").
+    Raises:
+        ValueError: naming the card, when it or its ONNX file is missing or unreadable.
+    """
+
+    def __init__(self, card_path, channels=None) -> None:
+        import onnxruntime as ort
+
+        self.card_path = Path(card_path)
+        try:
+            self.card = json.loads(self.card_path.read_text())
+            onnx_file = self.card_path.parent / self.card["onnx"]["file"]
+            self.session = ort.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own exception types (NoSuchFile, Fail, …)
+            raise ValueError(f"{self.card_path}: cannot load model card / ONNX ({exc})") from None
+        self.modalities = list(channels or [i["modality"] for i in self.card["inputs"]])
+        self.name = f"{self.card['name']} {self.card['version']} (shipped ONNX)"
+        method = str(self.card.get("training", {}).get("method", ""))
+        self.kind = "supervised" if method.startswith("supervised") else "semi-supervised"
+        self.training_use = _training_use_from_card(self.card)
+
+    def predict(self, case) -> dict:
+        c = self.card
+        ts = tuple(reversed([float(v) for v in c["targetSpacing"]]))
+        ref_shape = case.channels[self.modalities[0]].shape
+        aff, shape = grid_for_spacing(case.affine, ref_shape, ts)
+        chans = []
+        for name, inp in zip(self.modalities, c["inputs"]):
+            v = resample_to_grid(NiftiVolume(case.channels[name], case.affine), aff, shape, 1, float(inp["padValue"]))
+            chans.append(normalize(v, inp["normalization"]))
+        patch = tuple(int(p) for p in reversed(c["patchSize"]))
+
+        def fn(batch):
+            return np.concatenate(self.session.run(None, {c["inputName"]: batch.astype(np.float32)}), axis=1)
+
+        probs = sliding_window_predict(fn, np.stack(chans), patch, float(c["overlap"]))
+        probs = np.stack([resample_to_grid(NiftiVolume(p, aff), case.affine, ref_shape, 1, 0.0) for p in probs])
+        thr, min_ml = float(c["threshold"]), float(c.get("minComponentMl", 0))
+        combined = probs.mean(0) if c.get("combine") == "mean" else probs[0]
+        return {"combined": remove_small_components(combined >= thr, case.spacing, min_ml),
+                "heads": [remove_small_components(p >= thr, case.spacing, min_ml) for p in probs]}
+
+
+def _training_use_from_card(card: dict) -> dict:
+    """Real cases a card's training used, from its free-text training data (cards list no ids).
+
+    STS_002 only ever enters training unlabelled (issue 8: real labels for evaluation only);
+    a BraTS 2013 card was trained on ``BRATS2013_SPLIT``'s train cases.
+    """
+    text = json.dumps(card.get("training", {})) + json.dumps(card.get("card", {}))
+    use = {}
+    if "STS_002" in text or "STS-002" in text:
+        use["STS_002"] = "unlabelled"
+    if "BraTS 2013" in text:
+        use.update({k: ("labelled" if lab else "unlabelled") for k, (split, lab) in BRATS2013_SPLIT.items() if split == "train"})
+    return use
