@@ -117,4 +117,14 @@ describe('segment the demo study', () => {
     for (let v = 0; v < r.mask.data.length; v++) if (r.mask.data[v] !== result.mask.data[v]) differ++;
     expect(differ / result.structures[0].voxels).toBeLessThan(0.01);
   });
+
+  it('takes a secondary named by DICOM folder, and refuses a study without the modality the model needs', async () => {
+    const r = await runSegmentStudy({ paths: [path.join(DEMO, 'CT')], inputs: { PET: path.join(DEMO, 'PET/image') }, modelCard: CARD, compareWithExpert: false });
+    let differ = 0;
+    for (let v = 0; v < r.mask.data.length; v++) if (r.mask.data[v] !== result.mask.data[v]) differ++;
+    expect(differ).toBe(0);
+    await expect(runSegmentStudy({ paths: [path.join(DEMO, 'CT')], modelCard: CARD })).rejects.toThrow(
+      "the model 'tiny-pointwise' needs a PT (FDG) series and the study has none; add one or pass --input FDG=<path>",
+    );
+  });
 });

@@ -102,7 +102,11 @@ async function loadNamed(what: string | Volume<VoxelArray>, modality: string, wa
     const v = await readNifti(what);
     // NIfTI has no modality or frame of reference: it takes the card's modality, and it is
     // taken to share the planning image's world space (NIfTI files given together do).
-    return { volume: { ...v, modality, units: modality === 'CT' ? 'HU' : modality === 'PT' ? 'SUVbw' : v.units }, series: null, source: what };
+    // Its values are taken as the card's units (HU for CT, SUVbw for PET): NIfTI cannot say.
+    const units = modality === 'CT' ? 'HU' : modality === 'PT' ? 'SUVbw' : v.units;
+    if (units !== v.units && v.units !== 'raw') warnings.push(`${what}: stored as ${v.units}, read as ${units} for the ${modality} input`);
+    else if (modality === 'PT') warnings.push(`${what}: PET NIfTI values taken to be SUVbw`);
+    return { volume: { ...v, modality, units }, series: null, source: what };
   }
   const scanned = await scanPaths([what], ctx);
   const series = allSeries(scanned).filter((s) => s.modality === modality && !s.refusal);
