@@ -67,12 +67,14 @@ function seriesStacks(images: readonly FileHeader[], errors: FileProblem[], extr
       errors.push({ path: f.path, message: `${f.path}: colour image (${f.pixel!.photometricInterpretation}); only greyscale images load as volumes` });
       continue;
     }
+    const unplaced = f.frames.filter((fr) => !fr.position || !fr.orientation);
+    if (unplaced.length) {
+      // One line per file, however many frames lack geometry.
+      const where = f.numberOfFrames > 1 ? ` (${unplaced.length} of ${f.numberOfFrames} frames, first: frame ${unplaced[0].frame})` : '';
+      errors.push({ path: f.path, message: `${f.path}: no Image Position/Orientation (Patient)${where}; it cannot be placed in 3D` });
+    }
     f.frames.forEach((fr, index) => {
-      if (!fr.position || !fr.orientation) {
-        const where = f.numberOfFrames > 1 ? ` (frame ${fr.frame})` : '';
-        errors.push({ path: f.path, message: `${f.path}: no Image Position/Orientation (Patient)${where}; it cannot be placed in 3D` });
-        return;
-      }
+      if (!fr.position || !fr.orientation) return;
       const localizer = f.imageType.includes('LOCALIZER') ? 'scout' : 'image';
       const key = [
         f.frameOfReferenceUID,
@@ -80,6 +82,7 @@ function seriesStacks(images: readonly FileHeader[], errors: FileProblem[], extr
         `${f.pixel!.columns}x${f.pixel!.rows}`,
         fr.pixelSpacing ? fr.pixelSpacing.map((v) => v.toFixed(4)).join(',') : 'none',
         localizer,
+        fr.stackKey,
       ].join('|');
       if (!groups.has(key)) groups.set(key, []);
       groups.get(key)!.push({

@@ -20,6 +20,11 @@ export interface FrameHeader {
   readonly pixelSpacing: readonly [number, number] | null;
   readonly rescaleSlope: number;
   readonly rescaleIntercept: number;
+  /**
+   * Which volume an enhanced multi-frame frame belongs to (Stack ID and Temporal Position Index
+   * of its Frame Content): frames of different stacks or time points never share a volume.
+   */
+  readonly stackKey: string;
 }
 
 /** Everything scanning and loading read from one file. */
@@ -146,6 +151,7 @@ function frameHeaders(ds: Dataset, count: number): FrameHeader[] {
     const ori = group('PlaneOrientationSequence');
     const meas = group('PixelMeasuresSequence');
     const pvt = group('PixelValueTransformationSequence');
+    const content = item(pf, 'FrameContentSequence');
     frames.push({
       frame: f + 1,
       position: vec3(nums(pos, 'ImagePositionPatient', 3)) ?? (count === 1 ? top.position : null),
@@ -153,6 +159,7 @@ function frameHeaders(ds: Dataset, count: number): FrameHeader[] {
       pixelSpacing: pair(nums(meas, 'PixelSpacing', 2)) ?? top.pixelSpacing,
       rescaleSlope: num(pvt, 'RescaleSlope') ?? top.slope ?? 1,
       rescaleIntercept: num(pvt, 'RescaleIntercept') ?? top.intercept ?? 0,
+      stackKey: content ? `${str(content, 'StackID')}|${num(content, 'TemporalPositionIndex') ?? ''}` : '',
     });
   }
   return frames;
