@@ -79,7 +79,8 @@ export class Session {
       this.#jobId = null;
       this.progress = null;
       if (s.state === 'done') void this.#acceptModel(s.result);
-      else if (s.state === 'failed') this.segment = { state: 'failed', message: s.error.message };
+      // No model for these modalities is not a failure of this study: say it is unavailable.
+      else if (s.state === 'failed') this.segment = { state: s.error.code === 'MODEL_NOT_FOUND' ? 'unavailable' : 'failed', message: s.error.message };
       else if (s.state === 'cancelled') this.segment = { state: 'idle', message: 'auto-contouring cancelled' };
     });
     api.on('inference:status', (s) => {

@@ -62,6 +62,7 @@ export class MprViewport {
   #base: Layer | null = null;
   #baseImage: ViewImage | null = null;
   #fusion: Layer | null = null;
+  #uncertainty: Layer | null = null;
   readonly #masks = new Map<string, Layer>();
   #axis: Axis = 2;
   #slice = 0;
@@ -176,6 +177,37 @@ export class MprViewport {
     prop.setUseLookupTableScalarRange(true);
     prop.setOpacity(opacity);
     prop.setInterpolationTypeToLinear();
+    this.requestRender();
+  }
+
+  /**
+   * Show (or with null, hide) the model's uncertainty (branch disagreement, 0–1) on the base
+   * grid: transparent where the branches agree, magenta where they disagree most.
+   */
+  setUncertainty(img: ViewImage | null): void {
+    if (this.#uncertainty) this.#removeLayer(this.#uncertainty);
+    this.#uncertainty = null;
+    if (img) {
+      const { image, array } = makeImage(img);
+      const mapper = vtkImageMapper.newInstance();
+      mapper.setInputData(image);
+      mapper.setSlicingMode(this.#axis);
+      const actor = vtkImageSlice.newInstance();
+      actor.setMapper(mapper);
+      const ctf = vtkColorTransferFunction.newInstance();
+      ctf.addRGBPoint(0, 0.5, 0, 1);
+      ctf.addRGBPoint(0.5, 1, 0, 1);
+      const pwf = vtkPiecewiseFunction.newInstance();
+      pwf.addPoint(0.05, 0);
+      pwf.addPoint(0.5, 0.8);
+      const prop = actor.getProperty();
+      prop.setRGBTransferFunction(0, ctf);
+      prop.setScalarOpacity(0, pwf);
+      prop.setUseLookupTableScalarRange(true);
+      this.#uncertainty = { image, mapper, actor, array };
+      this.#renderer.addActor(actor);
+      this.#syncSlices();
+    }
     this.requestRender();
   }
 
@@ -312,8 +344,9 @@ export class MprViewport {
     for (const l of this.#masks.values()) this.#removeLayer(l);
     this.#masks.clear();
     if (this.#fusion) this.#removeLayer(this.#fusion);
+    if (this.#uncertainty) this.#removeLayer(this.#uncertainty);
     if (this.#base) this.#removeLayer(this.#base);
-    this.#fusion = this.#base = null;
+    this.#fusion = this.#uncertainty = this.#base = null;
     this.#gl.setContainer(null as unknown as HTMLElement);
     this.#renderWindow.removeRenderer(this.#renderer);
     this.#renderer.delete();
@@ -326,6 +359,7 @@ export class MprViewport {
     for (const l of this.#masks.values()) l.mapper.setSlice(this.#slice);
     // The fusion layer lies on the base grid (resampled by main), so the same index fits.
     this.#fusion?.mapper.setSlice(this.#slice);
+    this.#uncertainty?.mapper.setSlice(this.#slice);
   }
 
   #applyCamera(): void {
