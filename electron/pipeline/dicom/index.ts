@@ -4,7 +4,10 @@
  */
 import { PipelineError } from '../errors.ts';
 import type { StageContext } from '../stage.ts';
+import { parseHeader } from './dataset.ts';
+import { analyseFile, MAX_FILE_BYTES } from './file-layout.ts';
 import { load } from './load.ts';
+import { readBytes } from './read-file.ts';
 import { scan } from './scan.ts';
 import type { LoadedSeries, ScanResult, SeriesInfo, StudyInfo } from './types.ts';
 
@@ -60,4 +63,18 @@ export function findSeries(result: ScanResult, uid: string, stackId?: string): S
 /** The study holding a series, or undefined. */
 export function studyOf(result: ScanResult, series: SeriesInfo): StudyInfo | undefined {
   return result.studies.find((s) => s.series.includes(series));
+}
+
+/**
+ * Read one DICOM object (an RT Structure Set, a registration …) through the guarded parser:
+ * element lengths checked before dcmjs sees the bytes, files without preamble or meta header
+ * accepted, Pixel Data left out. Runs on the caller's thread — meant for non-image objects.
+ *
+ * @returns a naturalized dataset: DICOM keyword → value, sequences as arrays of such objects,
+ *   unknown (private) tags under their 8-digit hex tag.
+ * @throws PipelineError naming `path` (FILE_READ, DICOM_TOO_LARGE, DICOM_NOT_DICOM, DICOM_MALFORMED).
+ */
+export async function readDicomDataset(path: string, maxBytes = MAX_FILE_BYTES): Promise<Record<string, unknown>> {
+  const bytes = await readBytes(path, maxBytes);
+  return parseHeader(analyseFile(bytes, path), path).values as Record<string, unknown>;
 }

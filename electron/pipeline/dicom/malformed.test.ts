@@ -87,3 +87,15 @@ describe('ingest pool time limit', () => {
     await pool.close();
   });
 });
+
+describe('readDicomDataset (non-image objects through the guarded parser)', () => {
+  it('reads an RTSTRUCT, and reports a truncated RTPLAN in one line naming it', async () => {
+    const { readDicomDataset } = await import('./index.ts');
+    const rs = await readDicomDataset(path.join(dir, 'rtstruct.dcm'));
+    expect(rs.Modality).toBe('RTSTRUCT');
+    expect(Array.isArray(rs.StructureSetROISequence)).toBe(true);
+    const bad = path.join(dir, 'rtplan_truncated.dcm');
+    await expect(readDicomDataset(bad)).rejects.toThrow(`${bad}: element (300A,00B0) declares 976 bytes but only 711 remain (truncated or corrupt)`);
+    await expect(readDicomDataset(path.join(dir, 'rtstruct.dcm'), 1000)).rejects.toThrow(/rtstruct\.dcm: file is 2534 bytes, more than the 1000-byte limit/);
+  });
+});
