@@ -12,7 +12,6 @@ import {
 } from '../inference/index.ts';
 import { prepareModelInput, type ChannelSource } from '../normalize/index.ts';
 import { matrixFromRows, runRegistration } from '../registration/index.ts';
-import { maskToContours } from '../contours/index.ts';
 import type { StageContext } from '../stage.ts';
 import { identity4, resampleToGrid, volumeLike, type MaskVolume, type Volume, type VoxelArray } from '../volume/index.ts';
 import { chooseModelCard, SHIPPED_MODELS_DIR } from './choose-model.ts';
@@ -85,18 +84,14 @@ export async function runSegmentStudy(input: SegmentStudyInput, ctx: StageContex
     lap('compare');
   }
 
-  // ── contour + export
+  // ── contour + export (contours are traced by the RTSTRUCT writer; without --out the
+  // caller gets masks, and contouring waits until the reviewed structure is exported)
   let outputs: SegmentStudyResult['outputs'] = null;
   const partial = { card: loaded, planning, study, inferred, structures, comparison, device: session.provider, registrations, warnings };
   if (input.outDir) {
     await mkdir(input.outDir, { recursive: true });
     outputs = await writeOutputs(path.resolve(input.outDir), partial, () => { lap('contour'); }, () => ({ ...timingsFrom(mark, t0) }), ctx);
     lap('export');
-  } else {
-    ctx.onProgress?.({ stage: 'contour', done: 0, total: 1 });
-    maskToContours(inferred.mask, {}, ctx);
-    ctx.onProgress?.({ stage: 'contour', done: 1, total: 1 });
-    lap('contour');
   }
 
   return {

@@ -27,7 +27,7 @@ export interface SegmentStudyInput {
   readonly compareWithExpert?: boolean;
 }
 
-/** Seconds per stage. */
+/** Seconds per stage ('contour' and 'export' are 0 when no outDir was given). */
 export interface SegmentTimings {
   readonly load: number;
   readonly register: number;
