@@ -99,3 +99,13 @@ describe('readDicomDataset (non-image objects through the guarded parser)', () =
     await expect(readDicomDataset(path.join(dir, 'rtstruct.dcm'), 1000)).rejects.toThrow(/rtstruct\.dcm: file is 2534 bytes, more than the 1000-byte limit/);
   });
 });
+
+describe('ingest pool without a usable worker script', () => {
+  it('falls back to the caller\'s thread instead of failing every file', async () => {
+    const pool = new IngestPool(1, new URL('./no-such-worker.ts', import.meta.url));
+    const r = await pool.run({ op: 'header', path: sharedData('ct-lung-philips', '1-03.dcm') });
+    expect(r.ok && r.header.modality).toBe('CT');
+    expect(pool.runsInline).toBe(true);
+    await pool.close();
+  });
+});

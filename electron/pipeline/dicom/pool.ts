@@ -24,7 +24,12 @@ interface Slot {
   worker: Worker;
   job: Job | null;
   timer: NodeJS.Timeout | null;
+  /** Whether the worker ever answered (a worker that fails before that could not start). */
+  answered: boolean;
 }
+
+/** Errors that mean the worker script cannot start here (e.g. a bundle without worker.ts). */
+const CANNOT_START = new Set(['MODULE_NOT_FOUND', 'ERR_MODULE_NOT_FOUND', 'ERR_UNKNOWN_FILE_EXTENSION', 'ERR_WORKER_PATH', 'ERR_WORKER_INIT_FAILED', 'ERR_UNSUPPORTED_ESM_URL_SCHEME']);
 
 const WORKER_URL = new URL('./worker.ts', import.meta.url);
 
@@ -34,11 +39,22 @@ export class IngestPool {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private readonly size: number;
-  private readonly inline: boolean;
+  private inline: boolean;
+  private readonly workerUrl: URL;
 
-  constructor(size = Math.min(2, Math.max(1, os.availableParallelism() - 0))) {
+  /**
+   * @param size workers (1 or 2; default 2 where the machine has two cores).
+   * @param workerUrl the worker script (tests point it elsewhere).
+   */
+  constructor(size = Math.min(2, os.availableParallelism()), workerUrl = WORKER_URL) {
     this.size = Math.max(1, Math.min(2, size));
     this.inline = process.env.DELINEO_INGEST_WORKERS === '0';
+    this.workerUrl = workerUrl;
+  }
+
+  /** True once tasks run on the caller's thread (by request, or because workers cannot start). */
+  get runsInline(): boolean {
+    return this.inline;
   }
 
   /**
@@ -83,13 +99,17 @@ export class IngestPool {
   private spawn(): Slot {
     // A small young generation makes the worker collect each file's buffers soon after use,
     // which keeps its resident memory low; file bytes and frames live outside the V8 heap.
-    const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 1024 } });
-    const slot: Slot = { worker, job: null, timer: null };
+    const worker = new Worker(this.workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 1024 } });
+    const slot: Slot = { worker, job: null, timer: null, answered: false };
     slot.worker.on('message', (msg: { id: number; result: TaskResult }) => {
+      slot.answered = true;
       if (slot.job && slot.job.id === msg.id) this.finish(slot, msg.result);
     });
     // A worker that dies (out of memory, native crash) fails its file and is replaced.
-    slot.worker.on('error', (e) => this.replace(slot, 'DICOM_WORKER', `reading crashed the parser (${e.message.split('\n')[0]})`));
+    slot.worker.on('error', (e: NodeJS.ErrnoException) => {
+      if (!slot.answered && e.code && CANNOT_START.has(e.code)) return this.fallBackInline(slot);
+      this.replace(slot, 'DICOM_WORKER', `reading crashed the parser (${e.message.split('\n')[0]})`);
+    });
     slot.worker.on('exit', (code) => {
       if (slot.job) this.replace(slot, 'DICOM_WORKER', `the parser stopped (exit code ${code})`);
     });
@@ -116,6 +136,21 @@ export class IngestPool {
     slot.worker.unref();
     job.resolve(result);
     this.pump();
+  }
+
+  /**
+   * Workers cannot run here (a packaged build without the worker script): say so once and run
+   * every task, the current one included, on the caller's thread rather than fail every file.
+   */
+  private fallBackInline(slot: Slot): void {
+    if (!this.inline) process.stderr.write('delineo: ingest workers unavailable here; parsing on the main thread\n');
+    this.inline = true;
+    if (slot.timer) clearTimeout(slot.timer);
+    const pending = [...(slot.job ? [slot.job] : []), ...this.queue.splice(0)];
+    slot.job = null;
+    this.slots.splice(this.slots.indexOf(slot), 1);
+    void slot.worker.terminate();
+    for (const job of pending) void import('./tasks.ts').then(({ runTask }) => runTask(job.req)).then(job.resolve);
   }
 
   private replace(slot: Slot, code: string, message: string): void {
