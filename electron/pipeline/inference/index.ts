@@ -5,7 +5,7 @@
 export * from './model-card.ts';
 export { parseModelCard, readModelCard, type LoadedModelCard } from './read-model-card.ts';
 export { DEVICE_CHOICES, physicalCoreCount, providerCandidates, type DeviceChoice } from './providers.ts';
-export { InferenceHost, forkNodeWorker, type InferenceHostOptions, type WorkerLauncher, type WorkerPort } from './inference-host.ts';
+export { InferenceHost, forkNodeWorker, SESSION_WORKER_SCRIPT, type InferenceHostOptions, type WorkerLauncher, type WorkerPort } from './inference-host.ts';
 export { openModel, sha256File, type ModelSession, type OpenModelOptions } from './model-session.ts';
 export { gaussianImportance, slidingWindowPredict, windowStarts, type ChannelStack, type WindowPredictor } from './sliding-window.ts';
 export { combineOutputs, removeSmallComponents, thresholdMask, type CombinedOutputs, type ComponentReport } from './postprocess.ts';

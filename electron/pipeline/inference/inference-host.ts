@@ -25,10 +25,12 @@ export interface WorkerPort {
 /** Starts a worker running session-worker.ts. */
 export type WorkerLauncher = () => WorkerPort;
 
+/** The worker's entry file, for launchers (Electron's utilityProcess.fork in the app). */
+export const SESSION_WORKER_SCRIPT = fileURLToPath(new URL('./session-worker.ts', import.meta.url));
+
 /** The default launcher: `child_process.fork` of session-worker.ts with binary-safe serialization. */
 export const forkNodeWorker: WorkerLauncher = () => {
-  const script = fileURLToPath(new URL('./session-worker.ts', import.meta.url));
-  const child = fork(script, [], {
+  const child = fork(SESSION_WORKER_SCRIPT, [], {
     serialization: 'advanced',
     // Do not inherit the parent's flags (test runners, inspectors); Node ≥ 22.18 strips types itself.
     execArgv: ['--disable-warning=ExperimentalWarning'],

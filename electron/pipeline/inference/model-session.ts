@@ -16,7 +16,7 @@ export interface OpenModelOptions {
   readonly device?: DeviceChoice;
   /** CPU threads for the session; default: physical cores. */
   readonly threads?: number;
-  /** Windows per batch when the graph's batch dimension is free (default 2). */
+  /** Windows per batch when the graph's batch dimension is free (default 2 on the CPU, where larger batches gain nothing measurable, 4 on a GPU). */
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
 }
@@ -65,7 +65,7 @@ export async function openModel(loaded: LoadedModelCard, options: OpenModelOptio
   const key = `${card.name}@${card.version}#${card.onnx.sha256.slice(0, 16)}`;
   const openRequest = { key, onnxPath, candidates, intraOpNumThreads: threads };
   const reply = await options.host.open(openRequest, options.signal);
-  const batchSize = checkGraph(card, reply, onnxPath, options.batchSize ?? 2);
+  const batchSize = checkGraph(card, reply, onnxPath, options.batchSize ?? (reply.provider === 'cpu' ? 2 : 4));
   const outputNames = card.outputs.map((o) => o.name);
   const [px, py, pz] = card.patchSize;
   const channels = card.inputs.length;

@@ -3,7 +3,9 @@
  * long-lived session per model and answers requests one at a time. A crash here (or in
  * onnxruntime's native code) takes down this process only; the host reports it and restarts.
  *
- * Started by {@link ../inference/inference-host.ts} with `fork(…, {serialization: 'advanced'})`.
+ * Started by inference-host.ts with `fork(…, {serialization: 'advanced'})` in the CLI and tests,
+ * or as an Electron utilityProcess in the app (messages then come through process.parentPort);
+ * {@link SESSION_WORKER_SCRIPT} in inference-host.ts names this file for a launcher.
  */
 import ort from 'onnxruntime-node';
 import type { OpenRequest, RunRequest, TensorSignature, WorkerReply, WorkerRequest } from './worker-protocol.ts';
@@ -69,19 +71,25 @@ async function run(req: RunRequest): Promise<WorkerReply> {
   return { id: req.id, ok: true, outputs };
 }
 
+/** Electron's utilityProcess child side, when this runs as one (the app); absent under Node's fork (the CLI). */
+const parentPort = (process as unknown as { parentPort?: { on(event: 'message', l: (e: { data: WorkerRequest }) => void): void; postMessage(m: unknown): void } }).parentPort;
+const reply = (m: WorkerReply) => (parentPort ? parentPort.postMessage(m) : process.send?.(m));
+
 // Requests are served strictly in series: the host sends one at a time, and chaining here
 // keeps that true even if it ever does not.
 let queue: Promise<void> = Promise.resolve();
-process.on('message', (msg: WorkerRequest) => {
+function handle(msg: WorkerRequest): void {
   queue = queue.then(async () => {
-    let reply: WorkerReply;
+    let out: WorkerReply;
     try {
-      reply = msg.kind === 'open' ? await open(msg) : await run(msg);
+      out = msg.kind === 'open' ? await open(msg) : await run(msg);
     } catch (e) {
-      reply = { id: msg.id, ok: false, message: oneLineOf(e) };
+      out = { id: msg.id, ok: false, message: oneLineOf(e) };
     }
-    process.send?.(reply);
+    reply(out);
   });
-});
+}
+if (parentPort) parentPort.on('message', (e) => handle(e.data));
+else process.on('message', handle);
 // The host going away (crash, kill) must not leave an orphan holding GPU memory.
 process.on('disconnect', () => process.exit(0));
