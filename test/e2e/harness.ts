@@ -37,8 +37,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Start bridge + Chromium and load the app. `dataDir` reuses a data folder (journal tests). */
-export async function startHarness(options: { dataDir?: string; viewport?: { width: number; height: number } } = {}): Promise<Harness> {
+/**
+ * Start bridge + Chromium and load the app. `dataDir` reuses a data folder (journal tests);
+ * `openPaths` is what the scripted Open dialog returns (default: the demo).
+ */
+export async function startHarness(options: { dataDir?: string; viewport?: { width: number; height: number }; openPaths?: string[] } = {}): Promise<Harness> {
   ensureRendererBuilt();
   await mkdir(E2E_ARTIFACTS, { recursive: true });
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'delineo-e2e-data-')));
@@ -48,7 +51,7 @@ export async function startHarness(options: { dataDir?: string; viewport?: { wid
     client: { dropRoot: path.dirname(DEMO_DIR) },
     makeService: (volumeUrlBase) => new AppService({
       volumeUrlBase, dataDir, appInfo: appInfo('e2e', DEMO_DIR),
-      dialogs: { openStudy: async () => [DEMO_DIR], chooseFolder: async () => exportDir },
+      dialogs: { openStudy: async () => options.openPaths ?? [DEMO_DIR], chooseFolder: async () => exportDir },
     }),
   });
   const browser = await chromium.launch({
