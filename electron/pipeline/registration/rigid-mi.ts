@@ -38,15 +38,22 @@ export interface RigidMiOptions {
   readonly seed: number;
 }
 
+/**
+ * Four levels (8, 4, 2, 1 mm): the 1 mm level is what brings the error on the real-CT benchmark
+ * below elastix's (0.06 vs 0.07 mm mean; 0.13 mm when stopping at 2 mm) for under 2 s more.
+ */
 export const DEFAULT_RIGID_MI_OPTIONS: RigidMiOptions = {
-  levelsMm: [8, 4, 2],
-  samples: [4000, 8000, 20000],
+  levelsMm: [8, 4, 2, 1],
+  samples: [4000, 8000, 20000, 40000],
   bins: 32,
   maxIterations: 200,
-  initialSteps: [4, 2, 1],
-  minSteps: [0.05, 0.02, 0.01],
+  initialSteps: [4, 2, 1, 0.5],
+  minSteps: [0.05, 0.02, 0.01, 0.005],
   seed: 20261204,
 };
+
+/** The finest spacing (mm) at which the body mask is computed; finer levels reuse it. */
+const MASK_FINEST_MM = 2;
 
 /** What the optimisation found. */
 export interface RigidMiOutput {
@@ -118,14 +125,15 @@ export function registerRigidMI(
   let params: Float64Array = Float64Array.from(distinct[0].params);
   let initialisation = distinct[0].name;
   let last = { mi: 0, nmi: 1, overlap: 0 };
-  let finestMask = fixedMask0;
+  // Levels finer than 2 mm take their samples inside the 2 mm body mask: finding the body
+  // again at full resolution would cost more than the optimisation there.
+  let maskOf = { mask: fixedMask0, grid: fixedLevels[0] as LevelImage };
   const iterations: number[] = [];
   let converged = true;
   for (let l = 0; l < nLevels; l++) {
     const fl = fixedLevels[l];
-    const mask = l === 0 ? fixedMask0 : bodyMask(fl, fixed.isCT);
-    finestMask = mask;
-    const samples = sampleFixed(fl, mask, o.samples[l], o.seed + l);
+    if (l > 0 && o.levelsMm[l] >= MASK_FINEST_MM) maskOf = { mask: bodyMask(fl, fixed.isCT), grid: fl };
+    const samples = sampleFixed(fl, maskOf.mask, o.samples[l], o.seed + l, maskOf.grid);
     if (samples.count < 50) throw new RangeError(`too few foreground voxels to register (${samples.count} at ${o.levelsMm[l]} mm)`);
     const fixedRange = sampleRange(samples.values);
     const metric = new MattesMI(samples, movingLevels[l], fixedRange, movingRange, o.bins);
@@ -165,7 +173,7 @@ export function registerRigidMI(
     onProgress((l + 1) * o.maxIterations, total, `level ${l + 1}/${nLevels} done, MI ${last.mi.toFixed(4)}`);
   }
   onProgress(total, total, 'checking the stability of the optimum');
-  const residualMm = refinementResidual(fixedLevels[nLevels - 1], finestMask, movingLevels[nLevels - 1], movingRange, params, centre, o, o.initialSteps[nLevels - 1] / 2).residualMm;
+  const residualMm = refinementResidual(fixedLevels[nLevels - 1], maskOf, movingLevels[nLevels - 1], movingRange, params, centre, o, o.initialSteps[nLevels - 1] / 2).residualMm;
   const p = Array.from(params) as unknown as RigidParameters;
   return {
     residualMm,
@@ -189,11 +197,11 @@ export function registerRigidMI(
  * between a given alignment (identity, a REG object) and the images.
  */
 function refinementResidual(
-  fl: LevelImage, mask: Uint8Array, ml: LevelImage, movingRange: [number, number],
+  fl: LevelImage, maskOf: { mask: Uint8Array; grid: LevelImage }, ml: LevelImage, movingRange: [number, number],
   params: Float64Array, centre: readonly number[], o: RigidMiOptions, initialStep: number,
 ): { residualMm: number; mi: number; nmi: number; overlap: number } {
   const l = o.levelsMm.length - 1;
-  const samples = sampleFixed(fl, mask, o.samples[l], o.seed + 1000);
+  const samples = sampleFixed(fl, maskOf.mask, o.samples[l], o.seed + 1000, maskOf.grid);
   if (samples.count < 50) return { residualMm: 0, mi: 0, nmi: 1, overlap: 0 };
   const metric = new MattesMI(samples, ml, sampleRange(samples.values), movingRange, o.bins);
   const radius = rmsRadius(samples.points, centre);
@@ -237,10 +245,11 @@ export function evaluateAlignment(
   onProgress(0, 1, 'checking the alignment against the images');
   const [fl] = buildPyramid(fixed, [o.levelsMm[l]]);
   const [ml] = buildPyramid(moving, [o.levelsMm[l]]);
-  const mask = bodyMask(fl, fixed.isCT);
-  const centre = centreOfMass(mask, fl) ?? geometricCentre(fl);
+  const [maskGrid] = o.levelsMm[l] >= MASK_FINEST_MM ? [fl] : buildPyramid(fixed, [MASK_FINEST_MM]);
+  const mask = bodyMask(maskGrid, fixed.isCT);
+  const centre = centreOfMass(mask, maskGrid) ?? geometricCentre(fl);
   const params = Float64Array.from(eulerAbout(fixedToMoving, centre));
-  const r = refinementResidual(fl, mask, ml, [percentile(ml.data, 0.001), percentile(ml.data, 0.999)], params, centre, o, o.initialSteps[l]);
+  const r = refinementResidual(fl, { mask, grid: maskGrid }, ml, [percentile(ml.data, 0.001), percentile(ml.data, 0.999)], params, centre, o, o.initialSteps[l]);
   onProgress(1, 1, 'alignment checked');
   return r;
 }

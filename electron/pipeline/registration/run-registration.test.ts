@@ -34,7 +34,7 @@ describe('runRegistration', () => {
     expect(r.metric).toBeGreaterThan(0.5);
     expect(progress.length).toBeGreaterThan(5);
     expect(progress.every((p) => p.stage === 'register' && p.done <= p.total)).toBe(true);
-    expect(progress.some((p) => /level 3\/3/.test(p.message ?? ''))).toBe(true);
+    expect(progress.some((p) => /level 4\/4/.test(p.message ?? ''))).toBe(true);
   });
 
   it('recovers a known motion of a blurred, noisy PET-like copy at 4 mm', async () => {

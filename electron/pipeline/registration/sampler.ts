@@ -4,7 +4,7 @@
  * grid-aligned ripples that trilinear interpolation causes), with the fixed intensity read
  * there. A seeded generator makes every run, and every test, reproducible.
  */
-import { transformPoint } from '../volume/geometry.ts';
+import { invert4, multiply4, transformPoint } from '../volume/geometry.ts';
 import type { LevelImage } from './pyramid.ts';
 
 /** Points (LPS, x y z interleaved) and the fixed image's value at each. */
@@ -45,9 +45,11 @@ export function valueAt(level: LevelImage, x: number, y: number, z: number): num
 
 /**
  * Up to `count` samples inside `mask` (all mask voxels, jittered, when it holds fewer).
- * @param mask 1 where samples may be taken, on the level's grid.
+ * @param mask 1 where samples may be taken, on the grid of `maskGrid` (the level's own grid by
+ *   default; a coarser one saves finding the body again at full resolution — samples are
+ *   continuous positions, so the mask's voxel size does not limit them).
  */
-export function sampleFixed(level: LevelImage, mask: Uint8Array, count: number, seed: number): FixedSamples {
+export function sampleFixed(level: LevelImage, mask: Uint8Array, count: number, seed: number, maskGrid: Pick<LevelImage, 'size' | 'affine'> = level): FixedSamples {
   let total = 0;
   for (let p = 0; p < mask.length; p++) total += mask[p];
   const inside = new Int32Array(total);
@@ -56,13 +58,16 @@ export function sampleFixed(level: LevelImage, mask: Uint8Array, count: number, 
   const rand = seededRandom(seed);
   const points = new Float64Array(3 * n);
   const values = new Float64Array(n);
-  const [nx, ny] = level.size;
+  const [nx, ny] = maskGrid.size;
+  // Mask index → level index, for reading the fixed value where the sample lies.
+  const toLevel = multiply4(invert4(level.affine), maskGrid.affine);
   for (let s = 0; s < n; s++) {
     // Without replacement when the mask is small, with replacement otherwise (cheap and unbiased).
     const p = n === inside.length ? inside[s] : inside[Math.floor(rand() * inside.length)];
-    const i = (p % nx) + rand() - 0.5, j = (Math.floor(p / nx) % ny) + rand() - 0.5, k = Math.floor(p / (nx * ny)) + rand() - 0.5;
-    const x = transformPoint(level.affine, [i, j, k]);
+    const idx = [(p % nx) + rand() - 0.5, (Math.floor(p / nx) % ny) + rand() - 0.5, Math.floor(p / (nx * ny)) + rand() - 0.5];
+    const x = transformPoint(maskGrid.affine, idx);
     points[3 * s] = x[0]; points[3 * s + 1] = x[1]; points[3 * s + 2] = x[2];
+    const [i, j, k] = transformPoint(toLevel, idx);
     values[s] = valueAt(level, i, j, k);
   }
   return { count: n, points, values };
