@@ -81,6 +81,15 @@ export class IngestPool {
     });
   }
 
+  /**
+   * Start the workers now (their start-up — loading the parser — then overlaps with whatever the
+   * caller does next, e.g. walking folders). Idle workers never keep the process alive.
+   */
+  prestart(): void {
+    if (this.inline) return;
+    while (this.slots.length < this.size) this.spawn();
+  }
+
   /** Terminate all workers (queued tasks resolve as failures). */
   async close(): Promise<void> {
     for (const job of this.queue.splice(0)) job.resolve(failure(job.req.path, 'DICOM_CANCELLED', 'ingest was shut down'));

@@ -65,8 +65,9 @@ export async function collectFiles(paths: readonly string[], ctx: StageContext =
 
 /** Scan paths into studies (see index.ts for the contract). */
 export async function scan(paths: readonly string[], ctx: StageContext = {}): Promise<ScanResult> {
-  const { files, errors } = await collectFiles(paths, ctx);
   const pool = ingestPool();
+  pool.prestart();
+  const { files, errors } = await collectFiles(paths, ctx);
   const found: { header: FileHeader; order: number }[] = [];
   let done = 0;
   ctx.onProgress?.({ stage: 'scan', done: 0, total: files.length });
