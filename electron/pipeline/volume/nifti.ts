@@ -54,7 +54,8 @@ export async function readNifti(file: string): Promise<Volume<VoxelArray>> {
       throw fail(`gzip data is corrupt (${e instanceof Error ? e.message : String(e)})`);
     }
   }
-  const buffer = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) as ArrayBuffer;
+  const whole = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength;
+  const buffer = (whole ? raw.buffer : raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)) as ArrayBuffer;
   if (!nifti.isNIFTI1(buffer)) throw fail(nifti.isNIFTI2(buffer) ? 'NIfTI-2 files are not supported' : 'not a NIfTI-1 file');
   const h = nifti.readHeader(buffer) as nifti.NIFTI1;
   const dims = h.dims;
@@ -105,6 +106,10 @@ function voxels(
   };
   const reader = read[code];
   if (!reader) throw fail(`NIfTI datatype ${code} is not supported`);
+  // Fast path (nearly every file): little-endian, aligned, a type a Volume holds, no scaling.
+  const Direct = { [DATATYPE.uint8]: Uint8Array, [DATATYPE.int16]: Int16Array, [DATATYPE.uint16]: Uint16Array, [DATATYPE.float32]: Float32Array }[code];
+  // (A copy of exactly the voxels: the volume must not drag the file's header along in .buffer.)
+  if (Direct && le && !scaled && offset % reader[0] === 0) return new Direct(buffer, offset, count).slice();
   const get = reader[1];
   const out: VoxelArray = scaled
     ? new Float32Array(count)
