@@ -35,6 +35,7 @@ describe('NIfTI-1 write → read', () => {
       expect(back.size).toEqual([7, 5, 3]);
       expect(back.data.constructor).toBe(v.data.constructor);
       expect(Array.from(back.data)).toEqual(Array.from(v.data));
+      expect(back.data.buffer.byteLength).toBe(back.data.byteLength); // no header riding along
       for (let n = 0; n < 16; n++) expect(back.affine[n]).toBeCloseTo(v.affine[n], 4);
       expect([back.modality, back.units, back.frameOfReferenceUID, back.seriesInstanceUID]).toEqual(['CT', 'HU', '1.2.3.4', '5.6.7']);
     });
