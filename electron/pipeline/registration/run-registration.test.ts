@@ -115,6 +115,15 @@ describe('runRegistration', () => {
     expect(performance.now() - abortedAt).toBeLessThan(100);
   });
 
+  it('flags, without failing, a moving series that holds nothing (a blank MR)', async () => {
+    const blank = { ...mr, data: new Float32Array(mr.data.length).fill(7) };
+    const r = await runRegistration({ fixed: ct, moving: blank });
+    expect(r.method).toBe('rigid-mi');
+    expect(r.quality.ok).toBe(false);
+    expect(r.quality.reason).toMatch(/low mutual information/);
+    expect(r.matrix.flat().every(Number.isFinite)).toBe(true);
+  });
+
   it('refuses a flat volume with one line', async () => {
     const flat = { ...mr, size: [150, 130 * 28, 1] as [number, number, number] };
     await expect(runRegistration({ fixed: ct, moving: flat })).rejects.toThrow('the moving series is 150×3640×1: registration needs a 3-D volume (at least 2 voxels along each axis)');

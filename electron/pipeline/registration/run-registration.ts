@@ -4,7 +4,7 @@
  * MI), do it off the main thread, and judge the result.
  */
 import { PipelineError, oneLine } from '../errors.ts';
-import { identity4, invert4, spacingOf, type Mat4 } from '../volume/geometry.ts';
+import { identity4, invert4, spacingOf, transformPoint, type Mat4 } from '../volume/geometry.ts';
 import type { Volume, VoxelArray } from '../volume/volume.ts';
 import type { StageContext } from '../stage.ts';
 import { rigidMagnitude } from './euler.ts';
@@ -33,8 +33,13 @@ export async function runRegistration(input: RegistrationInput, ctx: StageContex
   if (choice === 'dicom-reg' || choice === 'auto') {
     const found = await findLinkingRegistration(input.registrations ?? [], moving.frameOfReferenceUID, fixed.frameOfReferenceUID, warnings);
     if (found) {
-      const { degrees, mm } = rigidMagnitude(found.matrix);
-      if (choice === 'auto') warnings.push(`used the spatial registration object ${found.reg.sopInstanceUID} (${degrees.toFixed(1)}°, ${mm.toFixed(1)} mm); ask for method rigid-mi to optimise instead`);
+      if (choice === 'auto') {
+        // Describe it as a user sees it: the rotation, and how far it moves the centre of the fixed volume.
+        const c = transformPoint(fixed.affine, fixed.size.map((n) => (n - 1) / 2));
+        const moved = transformPoint(invert4(found.matrix), c);
+        const mm = Math.hypot(moved[0] - c[0], moved[1] - c[1], moved[2] - c[2]);
+        warnings.push(`used the spatial registration object ${found.reg.sopInstanceUID} (${rigidMagnitude(found.matrix).degrees.toFixed(1)}°, ${mm.toFixed(1)} mm at the centre of the fixed series); ask for method rigid-mi to optimise instead`);
+      }
       return finish('dicom-reg', found.matrix, found.reg);
     }
     if (choice === 'dicom-reg') {
