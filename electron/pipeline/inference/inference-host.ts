@@ -114,6 +114,8 @@ export class InferenceHost {
       const asked = JSON.stringify(request);
       const cached = this.#opened.get(request.key);
       if (cached && this.isOpen(request.key) && cached.request === asked) return cached.reply;
+      // The worker drops the key's old session before opening anew: until this succeeds, it has none.
+      this.#opened.delete(request.key);
       const reply = await this.#request({ ...request, kind: 'open', id: this.#nextId++ }, this.#openTimeoutMs, signal);
       if (!reply.ok) throw new PipelineError('MODEL_LOAD', `cannot open the model (${reply.message})`, request.onnxPath);
       this.#opened.set(request.key, { generation: this.#generation, request: asked, reply: reply as OpenReply });
