@@ -41,7 +41,9 @@ export const command: CliCommand = async (argv) => {
 
   const ctx = { signal: interruptSignal(), onProgress: stderrProgress() };
   const scanned = await scanPaths(positionals, ctx);
-  // Files that failed to parse are only a problem if the wanted series cannot be found.
+  // Files that failed to parse are only a problem if the wanted series cannot be found (or
+  // has a gap, which loading reports); they are still named, one line each.
+  for (const e of scanned.errors) process.stderr.write(`delineo convert: skipped ${e.message}\n`);
   const series = findSeries(scanned, values.series);
   const loaded = await loadSeries(series, ctx);
   for (const w of loaded.warnings) process.stderr.write(`delineo convert: ${series.seriesInstanceUID}: ${w}\n`);
