@@ -98,6 +98,52 @@ describe('drop the demo study, review, edit, approve, export', () => {
     await h.shot('03-scrolled');
   });
 
+  it('window presets and right-drag change the window; Ctrl+wheel zooms; Shift+drag pans; double-click fits', async () => {
+    const wl = () => h.page.locator('.toolbar label', { hasText: 'Window' }).innerText();
+    await h.page.locator('.toolbar select').selectOption('Lung');
+    expect(await wl()).toContain('W 1500 / L -600');
+    const cor = (await h.page.locator('[data-view=coronal] .canvas-host').boundingBox())!;
+    await h.page.mouse.move(cor.x + cor.width / 2, cor.y + cor.height / 2);
+    await h.page.mouse.down({ button: 'right' });
+    await h.page.mouse.move(cor.x + cor.width / 2 + 60, cor.y + cor.height / 2 + 30, { steps: 5 });
+    await h.page.mouse.up({ button: 'right' });
+    expect(await wl()).not.toContain('W 1500 / L -600');
+    await h.page.locator('.toolbar select').selectOption('Soft tissue');
+
+    // Back on the middle slice, through the tumour (the FPS loop may have left us elsewhere).
+    const ax = (await h.page.locator('[data-view=axial] .canvas-host').boundingBox())!;
+    await h.page.mouse.move(ax.x + ax.width / 2, ax.y + ax.height / 2);
+    for (let guard = 0; guard < 60; guard++) {
+      const slice = Number(/Axial (\d+)\//.exec(await h.page.locator('[data-testid=slice-axial]').innerText())![1]);
+      if (slice === 25) break;
+      await h.page.mouse.wheel(0, slice < 25 ? 100 : -100);
+      await h.page.waitForTimeout(50);
+    }
+    const outline = h.page.locator('[data-view=axial] path.outline').first();
+    const b0 = (await outline.boundingBox())!;
+    expect(b0.width).toBeGreaterThan(50);
+    await h.page.mouse.move(ax.x + ax.width / 2, ax.y + ax.height / 2);
+    await h.page.keyboard.down('Control');
+    for (let n = 0; n < 3; n++) await h.page.mouse.wheel(0, -100);
+    await h.page.keyboard.up('Control');
+    await h.page.waitForTimeout(300);
+    const b1 = (await outline.boundingBox())!;
+    expect(b1.width / b0.width).toBeCloseTo(1.1 ** 3, 1);
+    await h.page.keyboard.down('Shift');
+    await h.page.mouse.down();
+    await h.page.mouse.move(ax.x + ax.width / 2 + 40, ax.y + ax.height / 2, { steps: 4 });
+    await h.page.mouse.up();
+    await h.page.keyboard.up('Shift');
+    await h.page.waitForTimeout(300);
+    const b2 = (await outline.boundingBox())!;
+    expect(b2.x - b1.x).toBeCloseTo(40, -1);
+    await h.shot('03b-zoomed-panned');
+    await h.page.mouse.dblclick(ax.x + ax.width / 2, ax.y + ax.height / 2);
+    await h.page.waitForTimeout(300);
+    const b3 = (await outline.boundingBox())!;
+    expect(b3.width).toBeCloseTo(b0.width, 0);
+  });
+
   let volume0 = 0;
   it('paints with the brush, and undo restores the volume exactly', async () => {
     await h.page.locator('[data-structure="GTV_Mass_CT"] button.name').click();
