@@ -27,6 +27,11 @@ export default {
         { entry: 'electron/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
         // The ONNX Runtime worker, started as an Electron utilityProcess by main.
         { entry: 'electron/app-service/utility-worker-entry.ts', config: 'vite.main.config.ts', target: 'main' },
+        // worker_threads scripts of the pipeline (DICOM parsing pool, rigid registration). The
+        // pipeline resolves them as `new URL('./x.ts', import.meta.url)`; bundled, they sit
+        // beside main.js as .js (see the report: the pipeline needs a .js fallback there).
+        { entry: 'electron/pipeline/dicom/worker.ts', config: 'vite.main.config.ts', target: 'main' },
+        { entry: 'electron/pipeline/registration/rigid-mi.worker.ts', config: 'vite.main.config.ts', target: 'main' },
       ],
       renderer: [{ name: 'main_window', config: 'vite.renderer.config.ts' }],
     }),

@@ -25,7 +25,8 @@ const devServer = typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' ? MAIN_WIN
 const rendererDir = path.join(here, '..', 'renderer', typeof MAIN_WINDOW_VITE_NAME === 'string' ? MAIN_WINDOW_VITE_NAME : 'main_window');
 // Packaged: demo/ is an extra resource; in development it is the checkout's.
 const demoDir = app.isPackaged ? path.join(process.resourcesPath, 'demo', 'sts-002') : path.join(here, '..', '..', 'demo', 'sts-002');
-const modelsDir = app.isPackaged ? path.join(process.resourcesPath, 'models') : undefined;
+// Bundled, the pipeline's own default (relative to its source file) no longer points anywhere useful.
+const modelsDir = app.isPackaged ? path.join(process.resourcesPath, 'models') : path.join(here, '..', '..', 'native-models', 'models');
 
 protocol.registerSchemesAsPrivileged([
   { scheme: 'delineo', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } },
@@ -68,7 +69,7 @@ if (!app.requestSingleInstanceLock()) {
       volumeUrlBase: 'delineo://volume/',
       dataDir: app.getPath('userData'),
       appInfo: appInfo(app.getVersion(), demoDir),
-      pipeline: realPipeline({ inferenceHost: host, ...(modelsDir ? { modelsDir } : {}) }),
+      pipeline: realPipeline({ inferenceHost: host, modelsDir }),
       dialogs: {
         async openStudy() {
           const r = await dialog.showOpenDialog(win!, { title: 'Open a DICOM study', properties: ['openFile', 'openDirectory', 'multiSelections'] });
