@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { invert4, multiply4, transformPoint } from '../volume/geometry.ts';
-import { fixedToMovingMatrix, movingToFixedMatrix, rigidityError, rigidMagnitude, rotationDerivatives, rotationOf, type RigidParameters } from './euler.ts';
+import { eulerAbout, fixedToMovingMatrix, movingToFixedMatrix, rigidityError, rigidMagnitude, rotationDerivatives, rotationOf, type RigidParameters } from './euler.ts';
 
 describe('rigid Euler transform', () => {
   const p: RigidParameters = [0.1, -0.2, 0.3, 5, -7, 11];
@@ -29,6 +29,15 @@ describe('rigid Euler transform', () => {
       const Rp = rotationOf(plus as unknown as RigidParameters), Rm = rotationOf(minus as unknown as RigidParameters);
       for (let e = 0; e < 9; e++) expect(d[a][e]).toBeCloseTo((Rp[e] - Rm[e]) / (2 * h), 7);
     }
+  });
+
+  it('recovers the parameters of a rigid matrix about any centre (eulerAbout)', () => {
+    const m = fixedToMovingMatrix(p, c);
+    const other = [100, 50, -600];
+    const q = eulerAbout(m, other) as unknown as RigidParameters;
+    const back = fixedToMovingMatrix(q, other);
+    for (let e = 0; e < 16; e++) expect(back[e]).toBeCloseTo(m[e], 10);
+    expect(Array.from(eulerAbout(m, c))).toEqual(p.map((v) => expect.closeTo(v, 10)));
   });
 
   it('measures rotation angle, translation and rigidity', () => {

@@ -104,3 +104,12 @@ export function rigidityError(m: Mat4): number {
     m[0] * (m[5] * m[10] - m[6] * m[9]) - m[1] * (m[4] * m[10] - m[6] * m[8]) + m[2] * (m[4] * m[9] - m[5] * m[8]);
   return Math.max(err, Math.abs(det - 1));
 }
+
+/** Euler parameters about centre c of a rigid 4×4 [R | t₀]: R = Rz·Ry·Rx, t = R c + t₀ − c. */
+export function eulerAbout(m: Mat4, c: readonly number[]): number[] {
+  const beta = -Math.asin(Math.max(-1, Math.min(1, m[8])));
+  const alpha = Math.atan2(m[9], m[10]);
+  const gamma = Math.atan2(m[4], m[0]);
+  const t = [0, 1, 2].map((r) => m[r * 4] * c[0] + m[r * 4 + 1] * c[1] + m[r * 4 + 2] * c[2] + m[r * 4 + 3] - c[r]);
+  return [alpha, beta, gamma, t[0], t[1], t[2]];
+}

@@ -9,6 +9,7 @@
 /** A function to maximise: value and gradient at a point. */
 export type Objective = (params: Float64Array) => { value: number; gradient: Float64Array };
 
+/** Step sizes, limits and parameter scales of {@link regularStepAscent}. */
 export interface StepOptions {
   /** First step, in scaled units (≈ mm). */
   readonly initialStep: number;
@@ -21,6 +22,7 @@ export interface StepOptions {
   readonly onIteration?: (iteration: number, value: number, step: number) => boolean | void;
 }
 
+/** Where the ascent stopped and why. */
 export interface StepResult {
   readonly params: Float64Array;
   readonly value: number;

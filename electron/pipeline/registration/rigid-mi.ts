@@ -8,7 +8,7 @@
  * coordinates as given), rotation zero, and keeps the best.
  */
 import type { Mat4 } from '../volume/geometry.ts';
-import { fixedToMovingMatrix, movingToFixedMatrix, type RigidParameters } from './euler.ts';
+import { eulerAbout, fixedToMovingMatrix, movingToFixedMatrix, type RigidParameters } from './euler.ts';
 import { bodyMask, centreOfMass, geometricCentre, percentile } from './foreground.ts';
 import { MattesMI } from './mattes-mi.ts';
 import { regularStepAscent } from './optimise.ts';
@@ -254,15 +254,6 @@ export function evaluateAlignment(
   return r;
 }
 
-/** Euler parameters about centre c of a rigid 4×4 [R | t₀]: R = Rz·Ry·Rx, t = R c + t₀ − c. */
-export function eulerAbout(m: Mat4, c: readonly number[]): number[] {
-  const beta = -Math.asin(Math.max(-1, Math.min(1, m[8])));
-  const alpha = Math.atan2(m[9], m[10]);
-  const gamma = Math.atan2(m[4], m[0]);
-  const t = [0, 1, 2].map((r) => m[r * 4] * c[0] + m[r * 4 + 1] * c[1] + m[r * 4 + 2] * c[2] + m[r * 4 + 3] - c[r]);
-  return [alpha, beta, gamma, t[0], t[1], t[2]];
-}
-
 /** [lo, hi] of sample values, robust to a few outliers (0.1th and 99.9th percentiles). */
 function sampleRange(values: Float64Array): [number, number] {
   const sorted = Float64Array.from(values).sort();
@@ -278,4 +269,3 @@ function rmsRadius(points: Float64Array, c: readonly number[]): number {
   return Math.max(1, Math.sqrt(s / n));
 }
 
-export type { LevelImage };

@@ -14,6 +14,7 @@ export interface RegistrationObjectRef {
   readonly sopInstanceUID: string;
 }
 
+/** What {@link runRegistration} aligns, and how it may do it. */
 export interface RegistrationInput {
   /** The planning CT (or whatever the moving series is aligned to). */
   readonly fixed: Volume<VoxelArray>;
@@ -42,6 +43,7 @@ export interface RegistrationQuality {
   readonly residualMm: number | null;
 }
 
+/** The alignment of the moving series onto the fixed one, as the CLI prints and the app shows it. */
 export interface RegistrationResult {
   readonly method: RegistrationMethod;
   /** Moving patient → fixed patient (LPS mm), 4 rows of 4 numbers. */
