@@ -53,3 +53,14 @@ def test_minmax_percentile_constant_volume_is_zero():
 def test_bad_specs_raise_one_clear_error(spec, msg):
     with pytest.raises(ValueError, match=msg):
         normalize(np.zeros(3), spec)
+
+
+def test_normalization_map_applies_to_pad_values_like_the_app():
+    from delineo_models.data.normalize import apply_normalization_map, normalization_map
+
+    v = np.array([-1000.0, 0.0, 100.0])
+    m = normalization_map(v, {"method": "window", "min": -160, "max": 240})
+    assert float(apply_normalization_map(np.array([-1024.0]), m)[0]) == 0.0
+    np.testing.assert_array_equal(apply_normalization_map(v, m), normalize(v, {"method": "window", "min": -160, "max": 240}))
+    m2 = normalization_map(np.array([0.0, 2.0, 4.0]), {"method": "zscore-foreground", "threshold": 1})
+    assert m2["offset"] == 3.0 and m2["scale"] == 1.0 and m2["lo"] == -np.inf

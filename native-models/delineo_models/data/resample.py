@@ -39,25 +39,37 @@ def resample_to_grid(moving: NiftiVolume, ref_affine: np.ndarray, ref_shape, ord
     return out.astype(np.float32, copy=False)
 
 
-def grid_for_spacing(affine: np.ndarray, shape, spacing_zyx) -> tuple[np.ndarray, tuple[int, int, int]]:
-    """A grid with the same orientation and extent as (affine, shape) but another voxel size.
+def grid_for_spacing(affine: np.ndarray, shape, spacing_zyx, box=None) -> tuple[np.ndarray, tuple[int, int, int]]:
+    """A grid with the same orientation covering the physical extent of ``box`` (default: the
+    whole volume) at another voxel size — the app's ``gridAtSpacing``
+    (electron/pipeline/normalize/body-crop.ts), rule for rule.
 
-    The first voxel centre stays where it was; the number of voxels per axis is
-    round(old_extent / new_spacing) so the physical field of view is preserved to within a
-    voxel.
+    Per axis: extent = box voxels · old spacing (voxel faces, not centres); n = max(1,
+    round(extent / new spacing)); the n new voxels are centred in the extent, so the first new
+    centre lies (extent − n · new)/2 + new/2 mm inside the box's first face.
 
+    Args:
+        affine: 4×4 of the source grid (i, j, k) = (x, y, z).
+        shape: (D, H, W) of the source grid.
+        spacing_zyx: new voxel size (z, y, x) mm.
+        box: optional ((z0, z1), (y0, y1), (x0, x1)) inclusive index bounds.
     Returns:
         (new_affine, new_shape (D, H, W)).
     """
     old = np.linalg.norm(affine[:3, :3], axis=0)  # x, y, z
     new = np.array([spacing_zyx[2], spacing_zyx[1], spacing_zyx[0]], float)
-    a = affine.copy()
-    a[:3, :3] = affine[:3, :3] / old * new
-    # shift so the new grid's first voxel edge coincides with the old one's (same field of view)
-    a[:3, 3] = affine[:3, 3] + affine[:3, :3] @ (-0.5 * np.ones(3)) - a[:3, :3] @ (-0.5 * np.ones(3))
     d, h, w = shape
-    n = np.maximum(1, np.round(np.array([w, h, d]) * old / new)).astype(int)
-    return a, (int(n[2]), int(n[1]), int(n[0]))
+    bounds = [(0, w - 1), (0, h - 1), (0, d - 1)] if box is None else [tuple(box[2]), tuple(box[1]), tuple(box[0])]
+    size, start = [], np.zeros(3)
+    for a in range(3):
+        extent = (bounds[a][1] - bounds[a][0] + 1) * old[a]
+        n = max(1, int(round(extent / new[a])))
+        size.append(n)
+        start[a] = bounds[a][0] - 0.5 + ((extent - n * new[a]) / 2 + new[a] / 2) / old[a]
+    a2 = affine.copy()
+    a2[:3, :3] = affine[:3, :3] / old * new
+    a2[:3, 3] = affine[:3, 3] + affine[:3, :3] @ start
+    return a2, (size[2], size[1], size[0])
 
 
 def resample_to_spacing(vol: NiftiVolume, spacing_zyx, order: int = 1, pad: float = 0.0) -> NiftiVolume:

@@ -11,9 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ..data.importers import BRATS2013_SPLIT
-from ..data.nifti_io import NiftiVolume
-from ..data.normalize import normalize
-from ..data.resample import grid_for_spacing, resample_to_grid
+from .app_input import back_to_case_grid, prepare_like_app
 from .postprocess import remove_small_components
 from .sliding_window import sliding_window_predict
 
@@ -48,19 +46,14 @@ class CardPredictor:
     def predict(self, case) -> dict:
         c = self.card
         ts = tuple(reversed([float(v) for v in c["targetSpacing"]]))
-        ref_shape = case.channels[self.modalities[0]].shape
-        aff, shape = grid_for_spacing(case.affine, ref_shape, ts)
-        chans = []
-        for name, inp in zip(self.modalities, c["inputs"]):
-            v = resample_to_grid(NiftiVolume(case.channels[name], case.affine), aff, shape, 1, float(inp["padValue"]))
-            chans.append(normalize(v, inp["normalization"]))
+        image, aff, pads = prepare_like_app(case, self.modalities, [i["normalization"] for i in c["inputs"]],
+                                            [i["padValue"] for i in c["inputs"]], ts)
         patch = tuple(int(p) for p in reversed(c["patchSize"]))
 
         def fn(batch):
             return np.concatenate(self.session.run(None, {c["inputName"]: batch.astype(np.float32)}), axis=1)
 
-        probs = sliding_window_predict(fn, np.stack(chans), patch, float(c["overlap"]))
-        probs = np.stack([resample_to_grid(NiftiVolume(p, aff), case.affine, ref_shape, 1, 0.0) for p in probs])
+        probs = back_to_case_grid(sliding_window_predict(fn, image, patch, float(c["overlap"]), pad_value=pads), aff, case)
         thr, min_ml = float(c["threshold"]), float(c.get("minComponentMl", 0))
         combined = probs.mean(0) if c.get("combine") == "mean" else probs[0]
         return {"combined": remove_small_components(combined >= thr, case.spacing, min_ml),

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..data.nifti_io import NiftiVolume, read_nifti
-from ..data.normalize import normalize
-from ..data.resample import grid_for_spacing, resample_to_grid
+from ..data.nifti_io import read_nifti
+from .app_input import back_to_case_grid, prepare_like_app
 from .baselines import suv25, suv41
 from .postprocess import remove_small_components
 from .sliding_window import sliding_window_predict
@@ -91,11 +90,11 @@ class Suv25Predictor:
 class RunPredictor:
     """A finished training run applied as the app applies a model card.
 
-    Steps: resample every channel to the run's target spacing (trilinear, the run's pad
-    values), normalise with the run's ChannelNormalization dicts, sliding window with the
-    run's patch and overlap (Gaussian weighting), sigmoid per head, mean of heads,
-    resample the probabilities back to the case grid, threshold, drop components below
-    min_component_ml.
+    Steps (``app_input.prepare_like_app``): body crop on the planning channel, resample to the
+    run's target spacing (trilinear, the run's pad values), normalise with the run's
+    ChannelNormalization dicts; sliding window with the run's patch and overlap (Gaussian
+    weighting), sigmoid per head, mean of heads; probabilities back onto the case grid,
+    threshold, drop components below min_component_ml.
     """
 
     def __init__(self, run_dir, name: str | None = None, which: str = "best") -> None:
@@ -109,7 +108,7 @@ class RunPredictor:
         self.name = name or f"{self.cfg['method']} · {self.cfg['network']['name']} ({self.run_dir.name})"
         self.training_use = training_use(self.cfg, self.run_dir)
 
-    def _probs(self, image: np.ndarray) -> np.ndarray:
+    def _probs(self, image: np.ndarray, pads) -> np.ndarray:
         import torch
 
         net = self.net
@@ -120,22 +119,14 @@ class RunPredictor:
             return torch.cat([torch.sigmoid(l) for l in out["logits"]], dim=1).numpy()
 
         inf = self.cfg["inference"]
-        return sliding_window_predict(fn, image, tuple(self.cfg["training"]["patch_size"]), float(inf["overlap"]))
+        return sliding_window_predict(fn, image, tuple(self.cfg["training"]["patch_size"]), float(inf["overlap"]),
+                                      pad_value=pads)
 
     def predict(self, case: CaseImages) -> dict:
         d, inf = self.cfg["data"], self.cfg["inference"]
-        ts = tuple(float(s) for s in d["target_spacing"])
-        ref = NiftiVolume(case.channels[self.modalities[0]], case.affine)
-        aff, shape = grid_for_spacing(case.affine, ref.data.shape, ts)
-        same = shape == ref.data.shape and np.allclose(aff, case.affine, atol=1e-4)
-        chans = []
-        for m, spec, pad in zip(self.modalities, d["normalization"], d["pad_values"]):
-            v = case.channels[m]
-            v = v if same else resample_to_grid(NiftiVolume(v, case.affine), aff, shape, 1, float(pad))
-            chans.append(normalize(v, spec))
-        probs = self._probs(np.stack(chans))
-        if not same:
-            probs = np.stack([resample_to_grid(NiftiVolume(p, aff), case.affine, ref.data.shape, 1, 0.0) for p in probs])
+        image, aff, pads = prepare_like_app(case, self.modalities, d["normalization"], d["pad_values"],
+                                            tuple(float(s) for s in d["target_spacing"]))
+        probs = back_to_case_grid(self._probs(image, pads), aff, case)
         thr, min_ml = float(inf["threshold"]), float(inf.get("min_component_ml", 0))
         heads = [remove_small_components(p >= thr, case.spacing, min_ml) for p in probs]
         combined = remove_small_components(probs.mean(0) >= thr, case.spacing, min_ml)

@@ -63,7 +63,8 @@ def sliding_window_predict(predict_fn, image: np.ndarray, patch_size, overlap: f
         overlap: fraction shared by neighbouring windows, 0 ≤ overlap < 1.
         gaussian: Gaussian importance weighting (else uniform averaging).
         batch_size: windows per call of predict_fn.
-        pad_value: padding for volumes smaller than the patch (default each channel's minimum).
+        pad_value: padding for volumes smaller than the patch: a number, one per channel (the
+            app pads with each card padValue normalised), or None for each channel's minimum.
         progress: optional callable(done, total).
     Returns:
         float32 (K, D, H, W).
@@ -77,7 +78,7 @@ def sliding_window_predict(predict_fn, image: np.ndarray, patch_size, overlap: f
     need = [max(0, p - s) for p, s in zip(ps, (d, h, w))]
     pads = [(k // 2, k - k // 2) for k in need]
     if any(need):
-        vals = image.reshape(c, -1).min(1) if pad_value is None else np.full(c, pad_value, np.float32)
+        vals = image.reshape(c, -1).min(1) if pad_value is None else np.broadcast_to(np.asarray(pad_value, np.float32), (c,))
         image = np.stack([np.pad(image[i], pads, constant_values=vals[i]) for i in range(c)])
     D, H, W = image.shape[1:]
     weight = gaussian_weight(ps) if gaussian else np.ones(ps, np.float32)
