@@ -77,8 +77,9 @@ function timeDcm2niix(outDir: string): number {
   return performance.now() - t0;
 }
 
-function runChild(outDir: string): ChildResult {
-  const r = spawnSync(process.execPath, [here, '--child', outDir], { encoding: 'utf8' });
+function runChild(outDir: string, workers = ''): ChildResult {
+  const env = workers ? { ...process.env, DELINEO_INGEST_WORKERS: workers } : process.env;
+  const r = spawnSync(process.execPath, [here, '--child', outDir], { encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`ingest child failed: ${r.stderr.split('\n')[0]}`);
   return JSON.parse(r.stdout) as ChildResult;
 }
@@ -89,10 +90,12 @@ export default async function bench(): Promise<void> {
   try {
     timeDcm2niix(out); // warm the page cache for both
     const ours: ChildResult[] = [];
+    const oneWorker: ChildResult[] = [];
     const theirs: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       ours.push(runChild(out));
       theirs.push(timeDcm2niix(out));
+      oneWorker.push(runChild(out, '1'));
     }
     const t0 = performance.now();
     spawnSync(process.execPath, ['-e', '0']);
@@ -109,6 +112,7 @@ export default async function bench(): Promise<void> {
       `scan ${best(ours.map((o) => o.scanMs)).toFixed(0)} ms + load ${best(ours.map((o) => o.loadMs)).toFixed(0)} ms = ${scanLoad.toFixed(0)} ms → ${((r.slices / scanLoad) * 1000).toFixed(0)} slices/s`,
       `with NIfTI write (.nii): ${all.toFixed(0)} ms; dcm2niix -z n (whole process): ${d2n.toFixed(0)} ms; Node start-up alone: ${nodeStart.toFixed(0)} ms`,
       `ratio ours/dcm2niix: ${(scanLoad / d2n).toFixed(2)} (scan+load), ${(all / d2n).toFixed(2)} (scan+load+write)  [goal ≤ 1.0]`,
+      `one worker instead of two: scan+load ${best(oneWorker.map((o) => o.scanMs + o.loadMs)).toFixed(0)} ms, ratio ${(best(oneWorker.map((o) => o.scanMs + o.loadMs)) / d2n).toFixed(2)}`,
       `warm (workers running, as in the app): scan ${best(ours.map((o) => o.warmScanMs)).toFixed(0)} ms + load ${best(ours.map((o) => o.warmLoadMs)).toFixed(0)} ms → ${((r.slices / best(ours.map((o) => o.warmScanMs + o.warmLoadMs))) * 1000).toFixed(0)} slices/s, ratio ${(best(ours.map((o) => o.warmScanMs + o.warmLoadMs)) / d2n).toFixed(2)}`,
       `CPU time of one child (cold + warm round, all threads): ${best(ours.map((o) => o.cpuMs)).toFixed(0)} ms; machine load average ${os.loadavg()[0].toFixed(1)} (wall times above include waiting for a CPU)`,
       `peak memory above baseline (scan+load): ${(peak / 2 ** 20).toFixed(0)} MiB = ${(peak / r.volumeBytes).toFixed(2)}× the float32 volume  [goal ≤ 2.5×]; with the write: ${(peakWrite / r.volumeBytes).toFixed(2)}×`,

@@ -3,7 +3,8 @@
  * caller's thread. Each task has a time limit: a worker stuck on a pathological file is
  * terminated and replaced, and the file is reported — a parser loop can never hang ingest.
  *
- * Set DELINEO_INGEST_WORKERS=0 to run tasks on the caller's thread (debugging; no time limit).
+ * DELINEO_INGEST_WORKERS=1 or 2 sets the number of workers; 0 runs tasks on the caller's thread
+ * (debugging; no time limit).
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -46,7 +47,7 @@ export class IngestPool {
    * @param size workers (1 or 2; default 2 where the machine has two cores).
    * @param workerUrl the worker script (tests point it elsewhere).
    */
-  constructor(size = Math.min(2, os.availableParallelism()), workerUrl = WORKER_URL) {
+  constructor(size = defaultSize(), workerUrl = WORKER_URL) {
     this.size = Math.max(1, Math.min(2, size));
     this.inline = process.env.DELINEO_INGEST_WORKERS === '0';
     this.workerUrl = workerUrl;
@@ -176,6 +177,12 @@ export class IngestPool {
 
 function failure(path: string, code: string, message: string): TaskResult {
   return { ok: false, code, message: `${path}: ${message}`, path };
+}
+
+/** Two workers where there are two cores, unless DELINEO_INGEST_WORKERS says otherwise. */
+function defaultSize(): number {
+  const wanted = Number(process.env.DELINEO_INGEST_WORKERS);
+  return wanted === 1 || wanted === 2 ? wanted : Math.min(2, os.availableParallelism());
 }
 
 let shared: IngestPool | null = null;
