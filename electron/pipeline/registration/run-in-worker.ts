@@ -4,6 +4,8 @@
  * ('register'); aborting the signal terminates the thread at once and rejects with the
  * signal's reason.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PipelineError } from '../errors.ts';
 import type { StageContext } from '../stage.ts';
@@ -14,7 +16,7 @@ export function runInWorker(request: WorkerRequest, ctx: StageContext = {}): Pro
   ctx.signal?.throwIfAborted();
   return new Promise((resolve, reject) => {
     // Voxel arrays are copied into the worker (structured clone); the caller's stay usable.
-    const worker = new Worker(new URL('./rigid-mi.worker.ts', import.meta.url), { workerData: request });
+    const worker = new Worker(workerScript(), { workerData: request });
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;
@@ -33,4 +35,17 @@ export function runInWorker(request: WorkerRequest, ctx: StageContext = {}): Pro
     worker.on('error', (e) => finish(() => reject(new PipelineError('REGISTRATION_FAILED', `registration worker crashed: ${e.message.split('\n')[0]}`))));
     worker.on('exit', (code) => finish(() => reject(new PipelineError('REGISTRATION_FAILED', `registration worker exited (code ${code}) without a result`))));
   });
+}
+
+/**
+ * The worker script: the .ts source beside this module (CLI, tests, dev), or the bundled .js
+ * that the Forge build puts beside the app's main.js. The name is built at run time so the
+ * bundler leaves it alone.
+ */
+function workerScript(): URL {
+  for (const ext of ['ts', 'js']) {
+    const url = new URL(`./rigid-mi.worker.${ext}`, import.meta.url);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  throw new PipelineError('REGISTRATION_FAILED', 'the registration worker script is missing from this build (rigid-mi.worker.ts or .js)');
 }
