@@ -168,7 +168,13 @@ function describeStack(slices: FrameSlice[], stackId: string, extraWarnings: rea
 }
 
 function unitsOf(f: FileHeader): { units: VolumeUnits; suvbwFactor: number | null; unitWarnings: string[] } {
-  if (f.modality === 'CT') return { units: 'HU', suvbwFactor: null, unitWarnings: [] };
+  if (f.modality === 'CT') {
+    // A CT-derived map (perfusion, iodine) declares another Rescale Type: its values are not HU.
+    if (f.rescaleType && f.rescaleType !== 'HU') {
+      return { units: 'raw', suvbwFactor: null, unitWarnings: [`CT values are not Hounsfield units (Rescale Type ${f.rescaleType}): loaded as raw`] };
+    }
+    return { units: 'HU', suvbwFactor: null, unitWarnings: [] };
+  }
   if (f.modality === 'PT' && f.suv) {
     const suv = computeSuvFactors(f.suv);
     const unitWarnings = [...suv.warnings];

@@ -122,7 +122,7 @@ export function extractHeader(ds: Dataset, path: string, transferSyntaxUID: stri
     sliceThickness: num(ds, 'SliceThickness'),
     spacingBetweenSlices: num(ds, 'SpacingBetweenSlices'),
     units: str(ds, 'Units').toUpperCase(),
-    rescaleType: str(ds, 'RescaleType').toUpperCase(),
+    rescaleType: (str(ds, 'RescaleType') || enhancedRescaleType(ds)).toUpperCase(),
     suv: modality === 'PT' ? suvHeader(ds) : null,
     structureSet: sopClassUID === RTSTRUCT_CLASS || modality === 'RTSTRUCT' ? structureSetRef(ds) : null,
   };
@@ -163,6 +163,12 @@ function frameHeaders(ds: Dataset, count: number): FrameHeader[] {
     });
   }
   return frames;
+}
+
+/** Rescale Type of an enhanced object (shared functional groups, else the first frame's). */
+function enhancedRescaleType(ds: Dataset): string {
+  const pvt = (groups: Dataset | null) => item(groups, 'PixelValueTransformationSequence');
+  return str(pvt(item(ds, 'SharedFunctionalGroupsSequence')), 'RescaleType') || str(pvt(item(ds, 'PerFrameFunctionalGroupsSequence')), 'RescaleType');
 }
 
 function vec3(v: number[] | null): [number, number, number] | null {

@@ -70,6 +70,9 @@ describe('transfer syntaxes through loadSeries', async () => {
     expect(series.size).toEqual([512, 512, 2]);
     expect(series.origin).toEqual([99.5, -301.5, -149]);
     expect(series.spacing).toEqual([0.388672, 0.388672, 10]);
+    // It is a cerebral blood flow map (Rescale Type US), not an image in HU.
+    expect(series.units).toBe('raw');
+    expect(series.warnings).toContain('CT values are not Hounsfield units (Rescale Type US): loaded as raw');
     const { volume } = await loadSeries(series);
     expect(volume.affine[11] + volume.affine[10]).toBe(-159); // slice 1 sits at frame 1's z
     // Shared-group rescale (intercept −1024 on 12-bit stored values) applied to every frame.
