@@ -48,6 +48,18 @@ describe('runRegistration', () => {
     expect(r.quality.ok).toBe(true);
   });
 
+  it('handles an oblique moving grid whose slices run head → feet (left-handed index axes)', async () => {
+    const c = Math.cos(0.35), s = Math.sin(0.35);
+    // Axes rotated 20° about z, the slice axis reversed: det of the direction matrix is −1.
+    const axes = [[c, s, 0], [-s, c, 0], [0, 0, -1]];
+    const grid = { size: [150, 130, 28] as [number, number, number], affine: affineFrom([-150, -150, 75], axes, [2.4, 2.4, 6]) };
+    const oblique = { ...secondaryOf(ct, grid, truth, mrLikeValue, 0.03, 'MR'), frameOfReferenceUID: '1.2.826.0.1.3680043.9.7.22' };
+    const r = await runRegistration({ fixed: ct, moving: oblique });
+    const tre = targetRegistrationError(ct, matrixFromRows(r.matrix), truth);
+    expect(tre.mean).toBeLessThan(0.5);
+    expect(tre.max).toBeLessThan(1);
+  });
+
   it('uses identity within one frame of reference, and the result resamples exactly onto hand-computed positions', async () => {
     // A PET-like series on a grid whose voxel centres coincide with every other CT voxel centre
     // in-plane and every slice in z: CT (2i, 2j, k) ≡ PET (i−1, j−2, k−1).

@@ -74,7 +74,10 @@ export async function runRegistration(input: RegistrationInput, ctx: StageContex
   }
 }
 
-/** The first REG object that links both frames; unreadable ones become warnings. */
+/**
+ * The first REG object that links both frames (what the app offers the user before
+ * registering); unreadable ones become warnings.
+ */
 export async function findLinkingRegistration(
   refs: readonly RegistrationObjectRef[],
   movingFoR: string,
