@@ -175,6 +175,15 @@ describe('drop the demo study, review, edit, approve, export', () => {
     await h.shot('06-approved');
   });
 
+  it('shows the structures as 3D surfaces on demand', async () => {
+    await h.page.locator('[data-testid=toggle-3d]').click();
+    await h.page.waitForFunction(() => /[1-9]\d{3,} triangles/.test((globalThis as any).document.querySelector('[data-testid=surface-info]')?.textContent ?? ''), null, { timeout: 30_000 });
+    await h.page.waitForTimeout(500);
+    await h.shot('06b-3d');
+    await h.page.locator('[data-testid=toggle-3d]').click();
+    await h.page.waitForSelector('[data-view=sagittal]');
+  });
+
   it('exports to the chosen folder; dciodvfy accepts it and it reads back with the edit and the approval', async () => {
     await h.page.locator('[data-testid=export]').click();
     await h.page.locator('[data-testid=export-dialog] label', { hasText: 'GTV_Mass_CT' }).locator('input').check();
