@@ -186,9 +186,12 @@ function suvHeader(ds: Dataset): PetSuvHeader {
     return v === undefined ? undefined : String(v);
   };
   const number = (d: Dataset | null, k: string) => num(d, k) ?? undefined;
-  const suvScale = privateValue(ds, '70531000');
-  const activityScale = privateValue(ds, '70531009');
-  const gePostInjection = privateValue(ds, '0009100D');
+  // Private elements count only under their creator's block (xx10 → element 10xx).
+  const philips = String(privateValue(ds, '70530010') ?? '').toUpperCase().startsWith('PHILIPS PET PRIVATE GROUP');
+  const ge = String(privateValue(ds, '00090010') ?? '').toUpperCase().startsWith('GEMS_PETD_01');
+  const suvScale = philips ? privateValue(ds, '70531000') : undefined;
+  const activityScale = philips ? privateValue(ds, '70531009') : undefined;
+  const gePostInjection = ge ? privateValue(ds, '0009100D') : undefined;
   return {
     Units: text(ds, 'Units'),
     DecayCorrection: text(ds, 'DecayCorrection'),
