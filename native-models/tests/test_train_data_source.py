@@ -55,3 +55,15 @@ def test_phantoms_are_generated_into_the_run_folder_at_target_spacing(tmp_path):
 def test_unknown_importer_is_refused(tmp_path, phantom_root):
     with pytest.raises(ValueError, match="unknown importer 'import_nope'"):
         build_source(cfg_for(tmp_path, root=str(phantom_root), extra_unlabelled=[{"importer": "import_nope"}]), tmp_path)
+
+
+def test_fg_fraction_is_honoured_one_patch_at_a_time(tmp_path):
+    big = tmp_path / "big"
+    make_phantom_dataset(big, 5, ("CT", "PT"), labelled_fraction=1.0, seed=2, size=(32, 96, 96))
+    src = build_source(cfg_for(tmp_path, root=str(big), fg_fraction=1.0, augment=False), tmp_path)
+    _, labs = src.labelled_batch(6, np.random.default_rng(0))
+    assert (labs.reshape(6, -1).sum(1) > 0).all()          # every patch centred on tumour
+    src.fg_fraction = 0.0
+    _, labs = src.labelled_batch(40, np.random.default_rng(0))
+    hit = (labs.reshape(40, -1).sum(1) > 0).mean()
+    assert hit < 1.0                                         # random placement misses the small tumours

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
         "max_minutes": 0,                     # > 0: stop early at this wall-clock budget (CPU training)
         "batch_size": 4,                      # semi-supervised: half labelled, half unlabelled
         "patch_size": [32, 64, 64],           # (D, H, W)
+        "optimizer": "sgd",                   # 'sgd' (both papers) | 'adamw' (faster on short CPU budgets)
         "lr": 0.01,
         "momentum": 0.9,
         "weight_decay": 1e-4,
@@ -105,6 +106,8 @@ def _validate(cfg: dict, where: str) -> None:
     n = len(data["modalities"])
     if n != 2 or len(data["normalization"]) != n or len(data["pad_values"]) != n or len(data["labels"]) != n:
         raise ValueError(f"{where}: data.modalities, labels, normalization and pad_values need 2 entries each")
+    if cfg["training"]["optimizer"] not in ("sgd", "adamw"):
+        raise ValueError(f"{where}: training.optimizer must be 'sgd' or 'adamw', got {cfg['training']['optimizer']!r}")
     ps = cfg["training"]["patch_size"]
     if len(ps) != 3 or any(int(p) % 16 for p in ps):
         raise ValueError(f"{where}: training.patch_size must be 3 sizes divisible by 16 (5 V-Net stages), got {ps}")

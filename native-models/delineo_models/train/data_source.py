@@ -39,7 +39,9 @@ class CaseSource:
             raise ValueError("no labelled training case: raise data.phantom.labelled_fraction or label a case")
         imgs, labs = [], []
         for i in rng.integers(0, len(self.labelled), n):
-            im, lab = dm.sample_patches(self.labelled[i], self.patch_size, 1, self.fg_fraction, rng, self.augment)
+            # Draw fg-centring per patch: sample_patches rounds n·fg_fraction, and round(0.5) is 0.
+            fg = 1.0 if rng.random() < self.fg_fraction else 0.0
+            im, lab = dm.sample_patches(self.labelled[i], self.patch_size, 1, fg, rng, self.augment)
             imgs.append(im[0])
             labs.append(lab[0])
         return np.stack(imgs), np.stack(labs)

@@ -54,8 +54,11 @@ class Trainer:
         self.net_kwargs = network_kwargs(self.cfg)
         self.net = build_network(self.net_name, **self.net_kwargs).to(self.dist.device)
         self.model = wrap_ddp(self.net, self.dist)
-        self.opt = torch.optim.SGD(self.net.parameters(), lr=tr["lr"], momentum=tr["momentum"],
-                                   weight_decay=tr["weight_decay"])
+        if tr["optimizer"] == "adamw":
+            self.opt = torch.optim.AdamW(self.net.parameters(), lr=tr["lr"], weight_decay=tr["weight_decay"])
+        else:
+            self.opt = torch.optim.SGD(self.net.parameters(), lr=tr["lr"], momentum=tr["momentum"],
+                                       weight_decay=tr["weight_decay"])
         self.seg_loss = DiceBCELoss()
         self.step = 0
         self.best = -1.0
