@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FileHeader, FrameHeader } from './header.ts';
-import { groupStudies } from './group.ts';
+import { earliestAcquisition, groupStudies } from './group.ts';
 
 let n = 0;
 /** A CT slice header at z, with overrides. */
@@ -78,5 +78,12 @@ describe('groupStudies', () => {
     const huge = ct(0, { pixel: { ...ct(0).pixel!, rows: 65535, columns: 65535 } });
     const [s] = groupStudies([huge]).studies[0].series;
     expect(s.refusal).toMatch(/volume of 65535×65535×1 voxels is larger than the 1073741824-voxel limit/);
+  });
+
+  it('finds the earliest acquisition date-time of a multi-bed PET, comparing times as times', () => {
+    const bed = (date: string, time: string) => ct(0, { modality: 'PT', suv: { AcquisitionDate: date, AcquisitionTime: time } });
+    expect(earliestAcquisition([bed('20200101', '101500'), bed('20200101', '0915'), bed('20200101', '091500.5')])).toBe('202001010915');
+    expect(earliestAcquisition([bed('20200102', '000100'), bed('20200101', '235900')])).toBe('20200101235900');
+    expect(earliestAcquisition([bed('', '101500')])).toBeUndefined();
   });
 });

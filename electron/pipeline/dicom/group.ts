@@ -141,7 +141,7 @@ function describeStack(slices: FrameSlice[], stackId: string, extraWarnings: rea
   if (size[0] * size[1] * size[2] > MAX_VOXELS) refusal ??= `volume of ${size.join('×')} voxels is larger than the ${MAX_VOXELS}-voxel limit`;
   if (slices.length === 1 && f.numberOfFrames === 1) warnings.push('single slice: loads as a one-slice volume');
 
-  const { units, suvbwFactor, unitWarnings } = unitsOf(f);
+  const { units, suvbwFactor, unitWarnings } = unitsOf(f, slices.map((s) => s.file));
   warnings.push(...unitWarnings);
   const sp = spacingOf(geo.affine);
   const o = originOf(geo.affine);
@@ -167,7 +167,11 @@ function describeStack(slices: FrameSlice[], stackId: string, extraWarnings: rea
   };
 }
 
-function unitsOf(f: FileHeader): { units: VolumeUnits; suvbwFactor: number | null; unitWarnings: string[] } {
+/**
+ * Units of a stack from its first file; PET gets its SUVbw factor, computed with the earliest
+ * acquisition date-time over the stack's files (QIBA: later beds must not shift the decay time).
+ */
+function unitsOf(f: FileHeader, files: readonly FileHeader[]): { units: VolumeUnits; suvbwFactor: number | null; unitWarnings: string[] } {
   if (f.modality === 'CT') {
     // A CT-derived map (perfusion, iodine) declares another Rescale Type: its values are not HU.
     if (f.rescaleType && f.rescaleType !== 'HU') {
@@ -176,7 +180,8 @@ function unitsOf(f: FileHeader): { units: VolumeUnits; suvbwFactor: number | nul
     return { units: 'HU', suvbwFactor: null, unitWarnings: [] };
   }
   if (f.modality === 'PT' && f.suv) {
-    const suv = computeSuvFactors(f.suv);
+    const earliest = earliestAcquisition(files);
+    const suv = computeSuvFactors(earliest ? { ...f.suv, EarliestAcquisitionDateTime: earliest } : f.suv);
     const unitWarnings = [...suv.warnings];
     if (suv.alreadySuv) unitWarnings.unshift('PET values are already SUVbw (Units GML): no factor applied');
     if (suv.suvbwFactor !== null) return { units: 'SUVbw', suvbwFactor: suv.suvbwFactor, unitWarnings };
@@ -185,4 +190,18 @@ function unitsOf(f: FileHeader): { units: VolumeUnits; suvbwFactor: number | nul
     return { units: raw, suvbwFactor: null, unitWarnings };
   }
   return { units: 'raw', suvbwFactor: null, unitWarnings: [] };
+}
+
+/** The earliest AcquisitionDate + AcquisitionTime (DT string) over files, or undefined. */
+export function earliestAcquisition(files: readonly FileHeader[]): string | undefined {
+  let best: { key: string; dt: string } | undefined;
+  for (const f of files) {
+    const date = f.suv?.AcquisitionDate ?? '', time = f.suv?.AcquisitionTime ?? '';
+    if (!/^\d{8}$/.test(date) || !/^\d{2,6}(\.\d+)?$/.test(time)) continue;
+    // Compare on a fixed-width key: "0915" and "091500.25" must order as times, not as text.
+    const [whole, fraction = ''] = time.split('.');
+    const key = `${date}${whole.padEnd(6, '0')}.${fraction.padEnd(6, '0')}`;
+    if (!best || key < best.key) best = { key, dt: date + time };
+  }
+  return best?.dt;
 }
