@@ -3,11 +3,8 @@
  * dataset (keyword → value) and serialise one back to Part 10 bytes with dcmjs. Nothing else
  * in rtstruct/ sees dcmjs shapes.
  */
-// Ingest's parser internals (not yet exported by dicom/index.ts): one guarded DICOM reader for
-// the whole pipeline rather than a second one here.
-import { parseHeader } from '../dicom/dataset.ts';
-import { analyseFile } from '../dicom/file-layout.ts';
-import { readBytes } from '../dicom/read-file.ts';
+// Ingest's guarded reader: one DICOM parser for the whole pipeline rather than a second one here.
+import { readDicomDataset } from '../dicom/index.ts';
 import dcmjs from 'dcmjs';
 
 // dcmjs logs every oddity it tolerates; our errors say what matters instead.
@@ -39,8 +36,7 @@ const MAX_BYTES = 512 * 1024 * 1024;
  * @throws PipelineError naming `path` (FILE_READ, DICOM_TOO_LARGE, DICOM_NOT_DICOM, DICOM_MALFORMED).
  */
 export async function readDataset(path: string): Promise<NaturalDataset> {
-  const bytes = await readBytes(path, MAX_BYTES);
-  return parseHeader(analyseFile(bytes, path), path).values as NaturalDataset;
+  return (await readDicomDataset(path, MAX_BYTES)) as NaturalDataset;
 }
 
 /**
