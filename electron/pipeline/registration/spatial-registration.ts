@@ -7,12 +7,10 @@
  * coordinates into the REG object's own Frame of Reference (the "registered" one). So
  * moving → fixed = A_fixed⁻¹ · A_moving, with A = I for the registered frame itself.
  *
- * dcmjs is touched only here (until ingest exposes a header parser to reuse), with a size cap
- * and every failure turned into a one-line PipelineError naming the file.
+ * Files are read through ingest's guarded parser with a size cap; every failure is a one-line
+ * PipelineError naming the file.
  */
-import { readFile, stat } from 'node:fs/promises';
-// @ts-ignore -- dcmjs ships no type declarations; its shapes are typed by hand below.
-import dcmjs from 'dcmjs';
+import { readDicomDataset } from '../dicom/index.ts';
 import { PipelineError } from '../errors.ts';
 import { identity4, invert4, multiply4, type Mat4 } from '../volume/geometry.ts';
 import { rigidityError } from './euler.ts';
@@ -43,12 +41,6 @@ export interface SpatialRegistration {
   readonly label: string;
 }
 
-interface DcmjsData {
-  DicomMessage: { readFile(buffer: ArrayBuffer, options?: Record<string, unknown>): { dict: Record<string, unknown>; meta: Record<string, unknown> } };
-  DicomMetaDictionary: { naturalizeDataset(dict: Record<string, unknown>): Record<string, unknown> };
-}
-const dcm = (dcmjs as unknown as { data: DcmjsData }).data;
-
 type Item = Record<string, unknown>;
 const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
 const text = (ds: Item, key: string): string => {
@@ -67,20 +59,11 @@ const seq = (ds: Item, key: string): Item[] => {
  *   malformed or non-rigid matrix.
  */
 export async function readSpatialRegistration(path: string): Promise<SpatialRegistration> {
-  let bytes: Buffer;
-  try {
-    const info = await stat(path);
-    if (info.size > MAX_REG_BYTES) throw new Error(`${info.size} bytes is too large for a registration object`);
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new PipelineError('REG_UNREADABLE', `cannot read the registration object (${oneLineOf(e)})`, path);
-  }
   let ds: Item;
   try {
-    const message = dcm.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, { ignoreErrors: true });
-    ds = dcm.DicomMetaDictionary.naturalizeDataset(message.dict);
+    ds = await readDicomDataset(path, MAX_REG_BYTES);
   } catch (e) {
-    throw new PipelineError('REG_UNREADABLE', `not a readable DICOM file (${oneLineOf(e)})`, path);
+    throw new PipelineError('REG_UNREADABLE', `not a readable registration object (${oneLineOf(e).replace(`${path}: `, '')})`, path);
   }
   const sopClass = text(ds, 'SOPClassUID');
   if (sopClass === DEFORMABLE_REGISTRATION_CLASS) throw new PipelineError('REG_UNSUPPORTED', 'deformable spatial registration is not supported (rigid only)', path);
