@@ -157,6 +157,8 @@ def test_supervised_counterpart_config(tmp_path):
     assert cfg["method"] == "supervised" and cfg["name"] == "x-supervised-only"
     assert cfg["data"]["extra_unlabelled"] == [] and cfg["data"]["root"] == str(run / "phantoms")
     assert cfg["training"] == {"iterations": 10, "max_minutes": 3.0} and cfg["network"] == {"name": "mim-cmfnet"}
+    (run / "training.json").write_text(json.dumps({"iterations": 7}))
+    assert counterpart_config(run)["training"] == {"iterations": 7}  # as many steps as the original made
     with pytest.raises(ValueError, match="no config.yaml"):
         counterpart_config(tmp_path)
 

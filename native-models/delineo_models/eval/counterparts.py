@@ -13,7 +13,8 @@ import yaml
 
 
 def counterpart_config(run_dir, max_minutes: float | None = None) -> dict:
-    """The supervised-only config of a run (from its ``config.yaml``).
+    """The supervised-only config of a run (from its ``config.yaml``), with as many iterations
+    as the run actually trained (``training.json``), when known.
 
     Args:
         run_dir: a semi-supervised run folder.
@@ -43,6 +44,15 @@ def counterpart_config(run_dir, max_minutes: float | None = None) -> dict:
         ph = Path(run_dir) / "phantoms"
         if (ph / "dataset.json").exists():
             out["data"]["root"] = str(ph)
+    summary = Path(run_dir) / "training.json"
+    if summary.exists():
+        # Same number of optimisation steps as the original actually made (it may have stopped
+        # early at its time budget), so the only difference is the unlabelled data.
+        import json
+
+        done = json.loads(summary.read_text()).get("iterations")
+        if done:
+            out.setdefault("training", {})["iterations"] = int(done)
     if max_minutes is not None:
         out.setdefault("training", {})["max_minutes"] = float(max_minutes)
     return {k: v for k, v in out.items() if not k.startswith("_")}
