@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { AppService } from '../../electron/app-service/app-service.ts';
 import { appInfo } from '../../electron/app-service/app-info.ts';
 import { startBridge, type Bridge } from '../../electron/app-service/http-bridge.ts';
+import { realPipeline } from '../../electron/app-service/pipeline-adapter.ts';
 import { ARTIFACTS, REPO_ROOT } from '../paths.ts';
 
 export const RENDERER_DIR = path.join(REPO_ROOT, '.vite', 'renderer', 'main_window');
@@ -39,9 +40,10 @@ export interface Harness {
 
 /**
  * Start bridge + Chromium and load the app. `dataDir` reuses a data folder (journal tests);
- * `openPaths` is what the scripted Open dialog returns (default: the demo).
+ * `openPaths` is what the scripted Open dialog returns (default: the demo); `modelsDir` is
+ * where model cards are looked for (default: the shipped models).
  */
-export async function startHarness(options: { dataDir?: string; viewport?: { width: number; height: number }; openPaths?: string[] } = {}): Promise<Harness> {
+export async function startHarness(options: { dataDir?: string; viewport?: { width: number; height: number }; openPaths?: string[]; modelsDir?: string } = {}): Promise<Harness> {
   ensureRendererBuilt();
   await mkdir(E2E_ARTIFACTS, { recursive: true });
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'delineo-e2e-data-')));
@@ -51,6 +53,7 @@ export async function startHarness(options: { dataDir?: string; viewport?: { wid
     client: { dropRoot: path.dirname(DEMO_DIR) },
     makeService: (volumeUrlBase) => new AppService({
       volumeUrlBase, dataDir, appInfo: appInfo('e2e', DEMO_DIR),
+      ...(options.modelsDir ? { pipeline: realPipeline({ modelsDir: options.modelsDir }) } : {}),
       dialogs: { openStudy: async () => options.openPaths ?? [DEMO_DIR], chooseFolder: async () => exportDir },
     }),
   });
