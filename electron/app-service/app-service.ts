@@ -74,7 +74,7 @@ export class AppService {
     this.#pipeline = options.pipeline ?? realPipeline();
     this.#journalRoot = path.join(options.dataDir, 'journal');
     this.#journal = new JournalWriter(this.#journalRoot, options.journalDelayMs ?? 400);
-    this.#journal.onError = (message) => this.#emit('inference:status', { state: 'idle', message });
+    this.#journal.onError = (message) => this.#emit('app:notice', { level: 'error', message });
     this.#settings = new SettingsStore(path.join(options.dataDir, 'settings.json'));
     this.#jobs = new JobManager({
       progress: (p) => this.#emit('job:progress', p),

@@ -80,4 +80,23 @@ describe('journal', () => {
     expect(takes).toBeLessThan(fill);
     expect((await readJournal(root, 'j')).structures[0].mask.reduce((a, b) => a + b, 0)).toBe(fill);
   });
+
+  it('a write that fails is reported in one line and the next edit tries again', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'delineo-journal-'));
+    const blocked = path.join(dir, 'journal');
+    await writeFile(blocked, 'a file where the journal folder should be');
+    const w = new JournalWriter(blocked, 10, 20);
+    const errors: string[] = [];
+    w.onError = (m) => errors.push(m);
+    w.schedule('j', () => snapshot(3));
+    await new Promise((r) => setTimeout(r, 60));
+    await w.flush();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^autosave failed: .*(EEXIST|ENOTDIR)/);
+    expect(errors[0]).not.toContain('\n');
+    await rm(blocked);
+    w.schedule('j', () => snapshot(4));
+    await w.flush();
+    expect((await readJournal(blocked, 'j')).structures[0].mask.reduce((a, b) => a + b, 0)).toBe(4);
+  });
 });

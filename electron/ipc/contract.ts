@@ -48,6 +48,7 @@ export const EVENTS = {
   jobDone: 'job:done',
   inferenceStatus: 'inference:status',
   menuCommand: 'menu:command',
+  appNotice: 'app:notice',
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
@@ -376,6 +377,8 @@ export interface ApiEvents {
   /** The inference process: 'crashed' is sent within 2 s of it dying; the next run restarts it. */
   'inference:status': { state: 'idle' | 'busy' | 'crashed'; message: string };
   'menu:command': { command: MenuCommand };
+  /** Something the user must know that is not the answer to a request (e.g. autosave failed). */
+  'app:notice': { level: 'warning' | 'error'; message: string };
 }
 
 /** Payload type of an event. */

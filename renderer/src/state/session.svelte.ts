@@ -83,6 +83,10 @@ export class Session {
       else if (s.state === 'failed') this.segment = { state: s.error.code === 'MODEL_NOT_FOUND' ? 'unavailable' : 'failed', message: s.error.message };
       else if (s.state === 'cancelled') this.segment = { state: 'idle', message: 'auto-contouring cancelled' };
     });
+    api.on('app:notice', (n) => {
+      if (n.level === 'error') this.error = n.message;
+      else this.notice = n.message;
+    });
     api.on('inference:status', (s) => {
       if (s.state === 'crashed') this.segment = { state: 'failed', message: s.message };
       else if (s.message) this.notice = s.message;
