@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppInfo, ImageHandle, StructureSummary, StudySummary } from '../ipc/contract.ts';
 import { readRtstruct } from '../pipeline/rtstruct/index.ts';
 import { AppService } from './app-service.ts';
+import { realPipeline } from './pipeline-adapter.ts';
 
 const DEMO = path.resolve(import.meta.dirname, '../../demo/sts-002');
 const INFO: AppInfo = { name: 'Delineo', version: 'test', apiVersion: '0.1.0', researchBuild: true, notForClinicalUse: 'NOT FOR CLINICAL USE', demo: null };
@@ -137,5 +138,36 @@ describe('AppService on the demo study', () => {
     // too); the writer copies it through. Every other error counts.
     const errors = `${stdout}${stderr}`.split('\n').filter((l) => l.startsWith('Error') && !l.includes('Study ID') && !l.includes('contains invalid data values'));
     expect(errors).toEqual([]);
+  });
+
+  it('cancels a request by its progress token at its first progress event', async () => {
+    let cancelled: Promise<unknown> | null = null;
+    const off = svc.on((event, payload) => {
+      if (event === 'job:progress' && (payload as { jobId: string }).jobId === 'cancel-me' && !cancelled) {
+        cancelled = svc.invoke('job:cancel', { jobId: 'cancel-me' });
+      }
+    });
+    const r = await svc.invoke('study:open', { paths: [DEMO], progressToken: 'cancel-me' });
+    off();
+    expect(await cancelled).toEqual({ ok: true, value: { cancelled: true } });
+    expect(r).toEqual({ ok: false, error: { code: 'CANCELLED', message: 'cancelled' } });
+  });
+
+  it('runs auto-contouring as a job whose end is an event and a status (no shipped model: said so)', async () => {
+    const empty = await mkdtemp(path.join(tmpdir(), 'delineo-no-models-'));
+    const local = new AppService({
+      volumeUrlBase: 'test://volume/', dataDir: await mkdtemp(path.join(tmpdir(), 'delineo-svc-')), appInfo: INFO,
+      pipeline: realPipeline({ modelsDir: empty }),
+    });
+    const done = new Promise<unknown>((resolve) => local.on((e, p) => { if (e === 'job:done') resolve(p); }));
+    const opened = await ok(local.invoke('study:open', { paths: [DEMO] }));
+    const { jobId } = await ok(local.invoke('segment:run', { studyId: opened.studies[0].studyId, device: 'cpu' }));
+    const event = await done as { jobId: string; state: string; error: { code: string; message: string } };
+    expect(event.jobId).toBe(jobId);
+    expect(event.state).toBe('failed');
+    expect(event.error.code).toBe('MODEL_NOT_FOUND');
+    expect(event.error.message).toContain(empty);
+    expect(await ok(local.invoke('job:status', { jobId }))).toEqual(event);
+    expect(await local.invoke('job:status', { jobId: 'nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });
