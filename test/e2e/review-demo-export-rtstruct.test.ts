@@ -47,6 +47,8 @@ describe('drop the demo study, review, edit, approve, export', () => {
       zone.dispatchEvent(new w.DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
       zone.dispatchEvent(new w.DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     });
+    // The progress bar with its stage name, if the shot is quick enough to catch it.
+    await h.shot('00b-opening');
     await h.page.waitForFunction(() => (globalThis as any).__delineoSession.milestones.firstImageMs !== null, null, { timeout: 60_000 });
     await h.page.waitForFunction(() => ((globalThis as any).__delineoRenders?.axial ?? 0) > 0, null, { timeout: 30_000 });
     await h.shot('01-first-image');
