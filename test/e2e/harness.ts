@@ -58,7 +58,8 @@ export async function startHarness(options: { dataDir?: string; viewport?: { wid
     }),
   });
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    // Debian's Chromium here; CI runners point DELINEO_CHROMIUM at their preinstalled Chrome.
+    executablePath: process.env.DELINEO_CHROMIUM ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
       '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
   });
