@@ -12,6 +12,7 @@ import type { AppInfo, ImageHandle, StructureSummary, StudySummary } from '../ip
 import { readRtstruct } from '../pipeline/rtstruct/index.ts';
 import { AppService } from './app-service.ts';
 import { realPipeline } from './pipeline-adapter.ts';
+import { PipelineError } from '../pipeline/errors.ts';
 
 const DEMO = path.resolve(import.meta.dirname, '../../demo/sts-002');
 const INFO: AppInfo = { name: 'Delineo', version: 'test', apiVersion: '0.1.0', researchBuild: true, notForClinicalUse: 'NOT FOR CLINICAL USE', demo: null };
@@ -169,5 +170,24 @@ describe('AppService on the demo study', () => {
     expect(event.error.message).toContain(empty);
     expect(await ok(local.invoke('job:status', { jobId }))).toEqual(event);
     expect(await local.invoke('job:status', { jobId: 'nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('says within the job that the inference process crashed, and the job fails with its reason', async () => {
+    const real = realPipeline();
+    // The real pipeline, except that segmentation meets a dead worker the way the InferenceHost reports it.
+    const crashing = { ...real, segment: async () => { throw new PipelineError('MODEL_PROCESS', 'the inference process stopped (signal SIGKILL); it will be restarted on the next request'); } };
+    const local = new AppService({ volumeUrlBase: 'test://volume/', dataDir: await mkdtemp(path.join(tmpdir(), 'delineo-svc-')), appInfo: INFO, pipeline: crashing });
+    const statuses: unknown[] = [];
+    const done = new Promise<unknown>((resolve) => local.on((e, p) => {
+      if (e === 'inference:status') statuses.push(p);
+      if (e === 'job:done') resolve(p);
+    }));
+    const opened = await ok(local.invoke('study:open', { paths: [DEMO] }));
+    await ok(local.invoke('segment:run', { studyId: opened.studies[0].studyId }));
+    expect(await done).toMatchObject({ state: 'failed', error: { code: 'MODEL_PROCESS' } });
+    expect(statuses).toEqual([
+      { state: 'busy', message: 'auto-contouring' },
+      { state: 'crashed', message: 'the inference process stopped (signal SIGKILL); it will be restarted on the next request' },
+    ]);
   });
 });

@@ -16,6 +16,7 @@ import type { StageContext } from '../pipeline/stage.ts';
 import { resampleToGrid } from '../pipeline/volume/resample.ts';
 import type { MaskVolume, Volume } from '../pipeline/volume/volume.ts';
 import { ServiceError, toApiError } from './api-error.ts';
+import { oneLine, PipelineError } from '../pipeline/errors.ts';
 import { JobManager } from './jobs.ts';
 import { JournalWriter, listJournals, readJournal, setAsideJournal, type JournalSnapshot } from './journal.ts';
 import { realPipeline, type PipelineAdapter } from './pipeline-adapter.ts';
@@ -247,10 +248,21 @@ export class AppService {
         const planning = this.#planning(r.studyId);
         const { jobId } = this.#jobs.start(async (ctx) => {
           const grid = await this.#volume(r.studyId, planning, ctx);
-          const result = await this.#pipeline.segment(
-            { study: study.info, paths: study.paths, planning: grid, ...(r.modelCard ? { modelCard: r.modelCard } : {}), ...(r.device ? { device: r.device } : {}) },
-            ctx,
-          );
+          this.#emit('inference:status', { state: 'busy', message: 'auto-contouring' });
+          let result;
+          try {
+            result = await this.#pipeline.segment(
+              { study: study.info, paths: study.paths, planning: grid, ...(r.modelCard ? { modelCard: r.modelCard } : {}), ...(r.device ? { device: r.device } : {}) },
+              ctx,
+            );
+          } catch (e) {
+            // The inference process died or hung: say so at once (the host restarts it on the next run).
+            const code = e instanceof PipelineError ? e.code : '';
+            if (code === 'MODEL_PROCESS' || code === 'MODEL_TIMEOUT') this.#emit('inference:status', { state: 'crashed', message: oneLine(e) });
+            else this.#emit('inference:status', { state: 'idle', message: '' });
+            throw e;
+          }
+          this.#emit('inference:status', { state: 'idle', message: '' });
           const structures = result.structures.map((s) =>
             this.#structures.add({
               studyId: r.studyId, name: s.name, color: s.color, interpretedType: s.interpretedType, generation: 'AUTOMATIC',

@@ -89,7 +89,6 @@ export class Session {
     });
     api.on('inference:status', (s) => {
       if (s.state === 'crashed') this.segment = { state: 'failed', message: s.message };
-      else if (s.message) this.notice = s.message;
     });
   }
 
