@@ -58,6 +58,9 @@ describe('drop the demo study, review, edit, approve, export', () => {
     figures['drop→contours shown'] = `${Math.round(m.contoursMs)} ms`;
     expect(await h.page.locator('[data-structure]').count()).toBe(3);
     expect(await volumeOf('GTV_Mass_CT')).toBeGreaterThan(10);
+    // The model's outcome is always said in words: its contour and Dice, or why there is none.
+    await h.page.waitForFunction(() => !['idle', 'running'].includes((globalThis as any).__delineoSession.segment.state), null, { timeout: 120_000 });
+    expect(await h.page.locator('[data-testid=comparison] .status').innerText()).toMatch(/Model (not available|failed)|on (cpu|cuda|dml|coreml)/);
     await h.page.waitForTimeout(500);
     await h.shot('02-contours');
   });

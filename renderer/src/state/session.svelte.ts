@@ -5,7 +5,7 @@
  * never talk to the API themselves.
  */
 import type {
-  AppInfo, ImageHandle, JobProgress, JournalEntry, SegmentResult, StructureSummary, StudySummary, VolumeHandle,
+  AppInfo, ImageHandle, JobProgress, JobState, JournalEntry, SegmentResult, StructureSummary, StudySummary, VolumeHandle,
 } from '../../../electron/ipc/contract.ts';
 import { ApiFailure, progressToken, type ApiClient, type Voxels } from '../api/client.ts';
 import { dice } from '../tools/mask-grid.ts';
@@ -67,6 +67,7 @@ export class Session {
   lastExport = $state.raw<{ path: string; structureCount: number; seriesDescription: string } | null>(null);
   milestones = $state<Milestones>({ dropAt: 0, firstImageMs: null, contoursMs: null, modelMs: null });
   #jobId: string | null = null;
+  readonly #endedEarly = new Map<string, JobState>();
   #openToken: string | null = null;
 
   constructor(api: ApiClient) {
@@ -75,13 +76,9 @@ export class Session {
       if (p.jobId === this.#openToken || p.jobId === this.#jobId) this.progress = p;
     });
     api.on('job:done', (s) => {
-      if (s.jobId !== this.#jobId) return;
-      this.#jobId = null;
-      this.progress = null;
-      if (s.state === 'done') void this.#acceptModel(s.result);
-      // No model for these modalities is not a failure of this study: say it is unavailable.
-      else if (s.state === 'failed') this.segment = { state: s.error.code === 'MODEL_NOT_FOUND' ? 'unavailable' : 'failed', message: s.error.message };
-      else if (s.state === 'cancelled') this.segment = { state: 'idle', message: 'auto-contouring cancelled' };
+      // A job that fails fast can end before segment:run's answer arrives: keep it for then.
+      if (s.jobId !== this.#jobId) this.#endedEarly.set(s.jobId, s);
+      else this.#jobEnded(s);
     });
     api.on('app:notice', (n) => {
       if (n.level === 'error') this.error = n.message;
@@ -222,11 +219,26 @@ export class Session {
     if (!study || this.segment.state === 'running') return;
     try {
       this.segment = { state: 'running', message: 'auto-contouring…' };
-      this.#jobId = (await this.api.call('segment:run', { studyId: study.studyId, device: 'auto' })).jobId;
+      const jobId = (await this.api.call('segment:run', { studyId: study.studyId, device: 'auto' })).jobId;
+      this.#jobId = jobId;
+      const early = this.#endedEarly.get(jobId);
+      if (early) {
+        this.#endedEarly.delete(jobId);
+        this.#jobEnded(early);
+      }
     } catch (e) {
       const unavailable = e instanceof ApiFailure && e.code === 'NOT_AVAILABLE';
       this.segment = { state: unavailable ? 'unavailable' : 'failed', message: describeError(e) };
     }
+  }
+
+  #jobEnded(s: JobState): void {
+    this.#jobId = null;
+    this.progress = null;
+    if (s.state === 'done') void this.#acceptModel(s.result);
+    // No model for these modalities is not a failure of this study: say it is unavailable.
+    else if (s.state === 'failed') this.segment = { state: s.error.code === 'MODEL_NOT_FOUND' ? 'unavailable' : 'failed', message: s.error.message };
+    else if (s.state === 'cancelled') this.segment = { state: 'idle', message: 'auto-contouring cancelled' };
   }
 
   /** Cancel auto-contouring. */
