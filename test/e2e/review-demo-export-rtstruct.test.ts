@@ -80,6 +80,9 @@ describe('drop the demo study, review, edit, approve, export', () => {
     const z0 = Number(/z = (-?[\d.]+) mm/.exec(before)![1]);
     const z1 = Number(/z = (-?[\d.]+) mm/.exec(after)![1]);
     expect(Math.abs(z1 - z0)).toBeCloseTo(5 * 3.27, 0);
+    await h.page.keyboard.press('ArrowUp');
+    await h.page.waitForTimeout(200);
+    expect(Math.abs(Number(/Axial (\d+)\//.exec(await label.innerText())![1]) - s1)).toBe(1);
     // One wheel step per animation frame for 3 s, back and forth; frames actually drawn / time.
     const fps = await h.page.evaluate(async () => {
       const w = globalThis as any;

@@ -16,7 +16,7 @@ export type Tool = 'crosshair' | 'brush' | 'eraser';
 /** Keyboard shortcuts, shown in tooltips. */
 export const SHORTCUTS = {
   crosshair: 'C', brush: 'B', eraser: 'E', brush3d: '3', undo: 'Ctrl+Z', redo: 'Ctrl+Shift+Z', interpolate: 'I',
-  smaller: '[', larger: ']', nextSlice: '↑ / wheel', prevSlice: '↓ / wheel',
+  smaller: '[', larger: ']', nextSlice: '↑ or wheel', prevSlice: '↓ or wheel',
 } as const;
 
 const SAVE_DELAY_MS = 300;
