@@ -9,6 +9,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { TaskRequest, TaskResult } from './tasks.ts';
+import { workerScriptUrl } from '../worker-script.ts';
 
 /** Per-task time limit: generous for a 1 GB multi-frame file on a slow disk, short for a loop. */
 export const TASK_TIMEOUT_MS = 60_000;
@@ -32,7 +33,7 @@ interface Slot {
 /** Errors that mean the worker script cannot start here (e.g. a bundle without worker.ts). */
 const CANNOT_START = new Set(['MODULE_NOT_FOUND', 'ERR_MODULE_NOT_FOUND', 'ERR_UNKNOWN_FILE_EXTENSION', 'ERR_WORKER_PATH', 'ERR_WORKER_INIT_FAILED', 'ERR_UNSUPPORTED_ESM_URL_SCHEME']);
 
-const WORKER_URL = new URL('./worker.ts', import.meta.url);
+const WORKER_URL = workerScriptUrl(import.meta.url, './worker');
 
 /** A pool of ingest workers; tasks queue in order and resolve with a {@link TaskResult}. */
 export class IngestPool {

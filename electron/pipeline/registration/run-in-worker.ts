@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { PipelineError } from '../errors.ts';
 import type { StageContext } from '../stage.ts';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.ts';
+import { workerScriptUrl } from '../worker-script.ts';
 
 /** The worker's one result (registered or evaluated), or a rejection. */
 export function runInWorker(request: WorkerRequest, ctx: StageContext = {}): Promise<Extract<WorkerReply, { type: 'registered' | 'evaluated' }>> {
@@ -37,15 +38,9 @@ export function runInWorker(request: WorkerRequest, ctx: StageContext = {}): Pro
   });
 }
 
-/**
- * The worker script: the .ts source beside this module (CLI, tests, dev), or the bundled .js
- * that the Forge build puts beside the app's main.js. The name is built at run time so the
- * bundler leaves it alone.
- */
+/** The worker script, as source or as the bundled .js (see worker-script.ts). */
 function workerScript(): URL {
-  for (const ext of ['ts', 'js']) {
-    const url = new URL(`./rigid-mi.worker.${ext}`, import.meta.url);
-    if (existsSync(fileURLToPath(url))) return url;
-  }
+  const url = workerScriptUrl(import.meta.url, './rigid-mi.worker');
+  if (existsSync(fileURLToPath(url))) return url;
   throw new PipelineError('REGISTRATION_FAILED', 'the registration worker script is missing from this build (rigid-mi.worker.ts or .js)');
 }
