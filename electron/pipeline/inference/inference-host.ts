@@ -7,6 +7,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../errors.ts';
+import { workerScriptUrl } from '../worker-script.ts';
 import type { OpenReply, OpenRequest, RunReply, RunRequest, WorkerReply } from './worker-protocol.ts';
 
 /**
@@ -25,8 +26,8 @@ export interface WorkerPort {
 /** Starts a worker running session-worker.ts. */
 export type WorkerLauncher = () => WorkerPort;
 
-/** The worker's entry file, for launchers (Electron's utilityProcess.fork in the app). */
-export const SESSION_WORKER_SCRIPT = fileURLToPath(new URL('./session-worker.ts', import.meta.url));
+/** The worker's entry file (.ts source, or the bundled .js in a build), for launchers (Electron's utilityProcess.fork in the app). */
+export const SESSION_WORKER_SCRIPT = fileURLToPath(workerScriptUrl(import.meta.url, './session-worker'));
 
 /** The default launcher: `child_process.fork` of session-worker.ts with binary-safe serialization. */
 export const forkNodeWorker: WorkerLauncher = () => {
