@@ -62,7 +62,7 @@ def measure(card_path: Path, data: str = "sts", channels: list[str] | None = Non
             root = import_real_sts(Path(tmp) / "d", split="test", labelled=True, target_spacing=spacing_zyx)
         else:
             root = import_brats2013(Path(tmp) / "d", target_spacing=spacing_zyx)
-        ds = CaseDataset(root, chans, "test", norms)
+        ds = CaseDataset(Path(root).parent if Path(root).is_file() else root, chans, "test", norms)
         items = [ds[i] for i in range(len(ds)) if ds[i]["label"] is not None]
     per_case = {}
     for item in items:

@@ -39,7 +39,7 @@ def test_extra_unlabelled_is_added_without_labels_and_repeated(tmp_path, phantom
     make_phantom_dataset(extra, 1, ("CT", "PT"), labelled_fraction=1.0, seed=9, size=(16, 32, 32))
     src = build_source(cfg_for(tmp_path, root=str(phantom_root),
                                extra_unlabelled=[{"root": str(extra), "split": None, "repeat": 3}]), tmp_path)
-    assert src.summary["unlabelled"] == 5 + 3
+    assert len(src.unlabelled) == 5 + 3 and src.summary["unlabelled"] == 5 + 1    # one distinct extra case
     assert [it["id"] for it in src.unlabelled[-3:]] == ["phantom_0000"] * 3
     assert all(it["label"] is None for it in src.unlabelled)
 

@@ -57,6 +57,9 @@ def export_run(run_dir: str | Path, out: str | Path, metrics: dict[str, Any] | N
     if summary.get("best_val_dice", -1) >= 0:
         measured["phantomValidationDice"] = round(float(summary["best_val_dice"]), 4)
         measured["phantomValidationCases"] = int(summary.get("data", {}).get("validation", 0))
+    if summary:
+        measured["trainingIterations"] = int(summary.get("iterations", 0))
+        measured["trainingMinutes"] = round(float(summary.get("seconds", 0)) / 60, 1)
     measured["onnxParityMaxAbs"] = float(f"{diff:.2e}")
     measured.update(metrics or {})
     card = build_model_card({**cfg, "name": cfg["card"].get("name", out.name)}, net, onnx_path,

@@ -85,7 +85,8 @@ def build_source(cfg: dict, run_dir: Path) -> CaseSource:
     for item in labelled + unlabelled + validation:
         item.setdefault("modalities", mods)
     augment = dm.AugmentConfig() if d["augment"] else None
-    summary = {"labelled": len(labelled), "unlabelled": len(unlabelled), "validation": len(validation),
+    # Count distinct cases: a repeated (oversampled) real case is still one case on the model card.
+    summary = {"labelled": len(labelled), "unlabelled": len({it["id"] for it in unlabelled}), "validation": len(validation),
                "sources": sources}
     return CaseSource(labelled, unlabelled, validation, tuple(cfg["training"]["patch_size"]), d["fg_fraction"],
                       augment, summary)
