@@ -22,7 +22,12 @@ describe('registration quality flag', () => {
 
   it('tolerates a residual up to one voxel of a coarse moving series', () => {
     expect(assessQuality({ nmi: 1.1, overlap: 0.9, residualMm: 4.9, given: true, movingVoxelMm: 5.47 }).ok).toBe(true);
-    expect(assessQuality({ nmi: 1.1, overlap: 0.9, residualMm: 4.9, given: true, movingVoxelMm: 3.27 }).ok).toBe(false);
+    expect(assessQuality({ nmi: 1.1, overlap: 0.9, residualMm: 4.9, given: true, movingVoxelMm: 3.27 }).ok).toBe(true);
+    expect(assessQuality({ nmi: 1.1, overlap: 0.9, residualMm: 5.0, given: true, movingVoxelMm: 3.27 }).ok).toBe(false);
+    // A given alignment on a 5.47 mm PET is questioned beyond 1.5 voxels (8.2 mm), an optimised one beyond 1 voxel.
+    expect(assessQuality({ nmi: 1.1, overlap: 0.9, residualMm: 6.1, given: true, movingVoxelMm: 5.47 }).ok).toBe(true);
+    expect(assessQuality({ nmi: 1.1, overlap: 0.9, residualMm: 8.3, given: true, movingVoxelMm: 5.47 }).ok).toBe(false);
+    expect(assessQuality({ nmi: 1.1, overlap: 0.9, residualMm: 6.1, movingVoxelMm: 5.47 }).ok).toBe(false);
   });
 
   it('lists every problem in one line', () => {

@@ -18,6 +18,12 @@ export const MIN_OVERLAP = 0.25;
  * Sub-voxel agreement cannot be asked of a 5 mm PET.
  */
 export const MAX_RESIDUAL_MM = 2;
+/**
+ * For an alignment that was given (same frame, REG object) the re-optimisation is only a check,
+ * and on a coarse secondary it wanders by about a voxel on its own (a 5.5 mm PET crop of one
+ * hybrid scan: 6.1 mm); only disagreement beyond this many moving voxels is reported.
+ */
+export const GIVEN_RESIDUAL_VOXELS = 1.5;
 
 /** Facts about a finished alignment. */
 export interface QualityEvidence {
@@ -37,7 +43,7 @@ export function assessQuality(e: QualityEvidence): RegistrationQuality {
   const problems: string[] = [];
   if (e.nmi < MIN_NMI) problems.push(`low mutual information (NMI ${e.nmi.toFixed(3)} < ${MIN_NMI}): the images may not show the same anatomy or the alignment failed`);
   if (e.overlap < MIN_OVERLAP) problems.push(`only ${(100 * e.overlap).toFixed(0)}% of the fixed body lies inside the moving series`);
-  const tolerance = Math.max(MAX_RESIDUAL_MM, e.movingVoxelMm ?? 0);
+  const tolerance = Math.max(MAX_RESIDUAL_MM, (e.given ? GIVEN_RESIDUAL_VOXELS : 1) * (e.movingVoxelMm ?? 0));
   if (e.residualMm !== null && e.residualMm > tolerance) {
     problems.push(e.given
       ? `the images disagree with this alignment: optimising from it moves the body by up to ${e.residualMm.toFixed(1)} mm`
