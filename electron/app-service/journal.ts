@@ -14,7 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { JournalEntry, Rgb, RoiGeneration, StructureSummary } from '../ipc/contract.ts';
-import { replaceFileAtomic } from './atomic-file.ts';
+import { replaceFileAtomic } from '../pipeline/atomic-file.ts';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);

@@ -4,7 +4,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Settings } from '../ipc/contract.ts';
-import { replaceFileAtomic } from './atomic-file.ts';
+import { replaceFileAtomic } from '../pipeline/atomic-file.ts';
 
 const DEFAULTS: Settings = { reviewerName: '' };
 

@@ -7,7 +7,7 @@ import { PipelineError } from '../errors.ts';
 import { throwIfAborted, type StageContext } from '../stage.ts';
 import { maskToContours } from '../contours/index.ts';
 import type { GridGeometry } from '../volume/geometry.ts';
-import { createFileAtomic } from './atomic-write.ts';
+import { createFileAtomic } from '../atomic-file.ts';
 import { buildStructureSetDataset, RT_STRUCTURE_SET_STORAGE, type RoiToEncode } from './dataset.ts';
 import { encodeDataset } from './dicom-file.ts';
 import type { Approval, StructureToWrite } from './types.ts';

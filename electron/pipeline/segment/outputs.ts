@@ -11,7 +11,7 @@ import { writeRtstruct } from '../rtstruct/index.ts';
 import type { StageContext } from '../stage.ts';
 import { writeNifti, type MaskVolume, type Volume } from '../volume/index.ts';
 import type { ScannedStudy, SelectedInput } from './select-inputs.ts';
-import { writeNewTextFile } from './write-new-file.ts';
+import { createFileAtomic } from '../atomic-file.ts';
 import type { ExpertComparison, SegmentedStructure, SegmentOutputs, SegmentStudyResult, SegmentTimings } from './types.ts';
 
 const FIXED_NAMES = ['mask.nii.gz', 'uncertainty.nii.gz', 'report.json'];
@@ -92,7 +92,7 @@ export async function writeOutputs(outDir: string, run: RunSoFar, onContoured: (
   const report = path.join(outDir, 'report.json');
   const outputs: SegmentOutputs = { rtstruct, mask, uncertainty, report };
   const json = segmentReport({ outputs, model: { name: card.name, version: card.version, card: run.card.cardPath }, device: run.device, timings: timings(), structures: run.structures, comparison: run.comparison, registrations: run.registrations, warnings: run.warnings });
-  await writeNewTextFile(report, JSON.stringify(json, null, 2) + '\n');
+  await createFileAtomic(report, JSON.stringify(json, null, 2) + '\n');
   ctx.onProgress?.({ stage: 'export', done: 3, total: 3, message: 'report.json' });
   return outputs;
 }

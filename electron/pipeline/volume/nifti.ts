@@ -6,12 +6,11 @@
  * the qform (both code 1, scanner anatomical), values in physical units, and a JSON comment
  * extension (ecode 6) with modality, units and UIDs so that our own files read back whole.
  */
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { link, open, readFile, unlink } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { createGzip, gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
+import { createFileAtomic } from '../atomic-file.ts';
 import { PipelineError } from '../errors.ts';
 import type { Mat4 } from './geometry.ts';
 import type { Volume, VolumeUnits, VoxelArray } from './volume.ts';
@@ -175,7 +174,7 @@ export async function writeNifti(volume: Volume<VoxelArray>, file: string): Prom
   const d = volume.data;
   const voxels = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
   // Header and voxels are written (or gzipped) in turn: no second copy of a large volume.
-  await writeAtomically(file, file.endsWith('.gz') ? gzipped([header, voxels]) : [header, voxels]);
+  await createFileAtomic(file, file.endsWith('.gz') ? gzipped([header, voxels]) : [header, voxels]);
 }
 
 /** Gzip a sequence of byte arrays as a stream, 4 MiB at a time. */
@@ -297,29 +296,3 @@ function qformOf(m: Float64Array): { b: number; c: number; d: number; qfac: numb
   return { b, c, d, qfac, spacing };
 }
 
-/**
- * Write bytes so that `file` appears complete or not at all, and never replaces an existing
- * file: temp file in the same folder, fsync, hard link to the final name (fails if it exists).
- */
-export async function writeAtomically(file: string, parts: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const handle = await open(tmp, 'wx');
-    try {
-      // FileHandle.write takes views as they are (writeFile would copy each chunk).
-      for await (const part of parts) {
-        for (let done = 0; done < part.length; ) done += (await handle.write(part, done, part.length - done)).bytesWritten;
-      }
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await link(tmp, file);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EEXIST') throw new PipelineError('FILE_EXISTS', 'already exists; not overwritten (choose another name or remove it)', file);
-    throw new PipelineError('FILE_WRITE', `cannot be written (${err.code ?? err.message})`, file);
-  } finally {
-    await unlink(tmp).catch(() => undefined);
-  }
-}
