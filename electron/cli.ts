@@ -17,13 +17,15 @@ const USAGE = `usage: delineo <command> [options]
 
 commands:
   inspect <paths…> [--json]                      list studies and series with geometry, units and warnings
-  convert <paths…> --series <UID> --out <f.nii.gz>
+  convert <paths…> --series <UID> --out <f.nii.gz> [--json]
                                                  write one series as NIfTI in physical units
-  convert <paths…> --rtstruct <RS.dcm> [--roi <name>] --out <mask.nii.gz>
+  convert <paths…> --rtstruct <RS.dcm> [--roi <name>] --out <mask.nii.gz> [--json]
                                                  rasterise a structure set onto its image grid
-  register <paths…> --fixed <UID> --moving <UID> [--json] [--out <f.nii.gz>]
+  register <paths…> --fixed <UID> --moving <UID> [--method auto|identity|rigid-mi|dicom-reg]
+                    [--json] [--out <f.nii.gz>]
                                                  align a secondary series to the planning CT
-  segment <paths…> --out <dir> [--model <card.json>] [--device auto|cpu|cuda|dml|coreml] [--json]
+  segment <paths…> --out <dir> [--model <card.json>] [--device auto|cpu|cuda|dml|coreml]
+                   [--input <modality>=<path>]… [--json]
                                                  contour the tumour and write an RTSTRUCT
 
 'delineo <command> --help' describes a command.`;
