@@ -13,7 +13,8 @@ export default {
     name: 'Delineo',
     executableName: 'delineo',
     appBundleId: 'org.delineo.app',
-    asar: { unpack: '**/{*.node,*.so,*.so.*,*.dylib,*.dll}' },
+    // Native libraries and codec .wasm files are loaded by path, so they live outside the asar.
+    asar: { unpack: '**/{*.node,*.so,*.so.*,*.dylib,*.dll,*.wasm}' },
     // Models and the demo study are resources beside the asar (read by path at run time).
     extraResource: ['native-models/models', 'demo'],
     ignore: [/^\/(native-models|test|test-artifacts|bench|papers|\.github|out|dist)(\/|$)/],
@@ -27,9 +28,9 @@ export default {
         { entry: 'electron/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
         // The ONNX Runtime worker, started as an Electron utilityProcess by main.
         { entry: 'electron/app-service/utility-worker-entry.ts', config: 'vite.main.config.ts', target: 'main' },
-        // worker_threads scripts of the pipeline (DICOM parsing pool, rigid registration). The
-        // pipeline resolves them as `new URL('./x.ts', import.meta.url)`; bundled, they sit
-        // beside main.js as .js (see the report: the pipeline needs a .js fallback there).
+        // worker_threads scripts of the pipeline (DICOM parsing pool, rigid registration): the
+        // pipeline finds them with workerScriptUrl (electron/pipeline/worker-script.ts), as .ts
+        // beside the source or, bundled, as .js beside main.js.
         { entry: 'electron/pipeline/dicom/worker.ts', config: 'vite.main.config.ts', target: 'main' },
         { entry: 'electron/pipeline/registration/rigid-mi.worker.ts', config: 'vite.main.config.ts', target: 'main' },
       ],
