@@ -101,3 +101,47 @@ def test_shift_int_moves_content_without_wrapping():
     np.testing.assert_array_equal(shift_int(a, (0, 0, 2))[0, 0], [0, 0, 0, 1, 0])
     np.testing.assert_array_equal(shift_int(a, (0, 0, -1))[0, 0], [1, 0, 0, 0, 0])
     np.testing.assert_array_equal(shift_int(a, (0, 0, -2))[0, 0], [0, 0, 0, 0, 0])
+
+
+def test_sarcoma_profile_draws_larger_hotter_masses_and_a_warm_femur():
+    # STS_002-like phantoms: 0.1.0 failed on a 53 ml, SUVmax 21.5 thigh mass next to a femur
+    # with marrow SUV ~1.3–2.2, all outside the default profile's ranges.
+    from delineo_models.data.phantom import PROFILES
+    from delineo_models.data.phantom_anatomy import MARROW
+    opts = PROFILES["sarcoma"]
+    vols, peaks, marrow = [], [], []
+    for seed in range(8):
+        case = generate_case(np.random.default_rng(seed), ("CT", "PT"), (48, 96, 96), (3.0, 2.0, 2.0), **opts)
+        vols.append(case["meta"]["tumour_ml"])
+        peaks.append(case["meta"]["suvmax_in_tumour"])
+        if case["meta"]["anatomy"] == "thigh":
+            bone = (case["CT"] > 150) & (case["CT"] < 400)  # marrow HU (250 nominal), not cortex
+            bone = ndimage.binary_erosion(bone, iterations=1)
+            marrow.append(float(np.median(case["PT"][bone])) if bone.any() else 0.0)
+    defaults = [generate_case(np.random.default_rng(s), ("CT", "PT"), (48, 96, 96), (3.0, 2.0, 2.0))["meta"]
+                for s in range(8)]
+    assert max(vols) > 45.0 > max(d["tumour_ml"] for d in defaults)
+    assert max(peaks) > 15.0
+    assert np.median(vols) > np.median([d["tumour_ml"] for d in defaults])
+    assert marrow and max(marrow) > 1.6, marrow  # default marrow is SUV 1.2 ± 25 %
+    assert MARROW == 4
+
+
+def test_profile_is_recorded_and_unknown_profiles_are_refused(tmp_path):
+    path = make_phantom_dataset(tmp_path / "s", 2, ("CT", "PT"), labelled_fraction=1.0, seed=3, size=(16, 32, 32),
+                                profile="sarcoma")
+    assert json.loads(path.read_text())["generator"]["profile"] == "sarcoma"
+    with pytest.raises(ValueError, match="profile.*'liver'"):
+        make_phantom_dataset(tmp_path / "x", 2, ("CT", "PT"), profile="liver")
+
+
+def test_default_options_leave_default_phantoms_unchanged():
+    # The new options draw no random numbers at their defaults: seeds keep their phantoms.
+    a = generate_case(np.random.default_rng(5), ("CT", "PT"), SIZE)
+    b = generate_case(np.random.default_rng(5), ("CT", "PT"), SIZE, tumour_radius_mm=(8.0, 20.0),
+                      tumour_suvmax=(3.0, 15.0), marrow_suv=None, body_scale=(1.0, 1.0), thigh_fraction=0.5)
+    np.testing.assert_array_equal(a["PT"], b["PT"])
+    wide = (8, 80, 80)  # 160 mm field at 2 mm: the default body (76–116 mm across) leaves air around it
+    small = generate_case(np.random.default_rng(5), ("CT", "PT"), wide, (3.0, 2.0, 2.0))
+    big = generate_case(np.random.default_rng(5), ("CT", "PT"), wide, (3.0, 2.0, 2.0), body_scale=(1.5, 1.5))
+    assert (big["CT"] > -500).sum() > 1.5 * (small["CT"] > -500).sum()

@@ -38,8 +38,21 @@ def _jitter(rng: np.random.Generator) -> tuple[int, int, int]:
             return j
 
 
+#: Generator options that make phantoms look like a real FDG-avid thigh sarcoma (STS_002-like:
+#: a 50 ml mass with SUVmax ~20 in a thigh filling the field of view, femoral marrow SUV
+#: 1.3–2.2). Selected per config (``data.phantom.profile: sarcoma``); the defaults stay as they
+#: were so that other configs and seeds keep their phantoms.
+PROFILES: dict[str, dict] = {
+    "default": {},
+    "sarcoma": {"tumour_radius_mm": (10.0, 27.0), "tumour_suvmax": (4.0, 26.0), "marrow_suv": (0.8, 2.6),
+                "body_scale": (1.0, 1.7), "thigh_fraction": 0.75},
+}
+
+
 def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spacing=DEFAULT_SPACING,
-                  mr_weighting: str = "T2", psf_fwhm_mm: float = 6.0) -> dict:
+                  mr_weighting: str = "T2", psf_fwhm_mm: float = 6.0, tumour_radius_mm=(8.0, 20.0),
+                  tumour_suvmax=(3.0, 15.0), marrow_suv=None, body_scale=(1.0, 1.0),
+                  thigh_fraction: float = 0.5) -> dict:
     """Draw one phantom case.
 
     Args:
@@ -49,6 +62,12 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
         spacing: (z, y, x) mm.
         mr_weighting: "T2" or "T1" contrast for an MR channel.
         psf_fwhm_mm: PET point-spread function FWHM.
+        tumour_radius_mm: (low, high) of the tumour's mean radius.
+        tumour_suvmax: (low, high) of the tumour's peak SUV before blur and noise.
+        marrow_suv: (low, high) SUV of bone marrow (None: the tissue table's 1.2), so that a
+            warm femur, not only the tumour, is seen above muscle.
+        body_scale: (low, high) factor on the body's semi-axes (a thigh can fill the field).
+        thigh_fraction: probability of thigh (vs thorax) anatomy.
     Returns:
         dict with one float32 (D, H, W) image per modality, "label" uint8 (D, H, W) and
         "meta" (anatomy kind, tumour volume in ml, SUVmax, jitter, distractor names).
@@ -57,12 +76,14 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
     if modalities not in (("CT", "PT"), ("CT", "MR")):
         raise ValueError(f"phantom: modalities must be ('CT','PT') or ('CT','MR'), got {modalities}")
     grid = Grid(tuple(int(s) for s in size), tuple(float(s) for s in spacing))
-    kind = "thigh" if rng.random() < 0.5 else "thorax"
-    anat = draw_anatomy(rng, grid, kind)
+    kind = "thigh" if rng.random() < thigh_fraction else "thorax"
+    # Default options draw nothing extra, so default phantoms are bit-identical to before.
+    scale = float(rng.uniform(*body_scale)) if body_scale[1] > body_scale[0] else float(body_scale[0])
+    anat = draw_anatomy(rng, grid, kind, scale)
     tissue = anat.tissue
     bone_near = ndimage.binary_dilation(np.isin(tissue, (CORTEX, MARROW)), iterations=3)
     allowed = np.isin(tissue, (MUSCLE, ORGAN, LUNG) if kind == "thorax" else (MUSCLE,)) & ~bone_near
-    radius = rng.uniform(8.0, 20.0)
+    radius = rng.uniform(*tumour_radius_mm)
     centre = random_point_in(rng, grid, allowed, margin_vox=(3, 12, 12))
     tumour, rfield = lobulated_blob(rng, grid, centre, radius)
     body = tissue > 0
@@ -77,7 +98,8 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
     if second == "PT":
         distractors = _pet_distractors(rng, grid, tissue, anat.structures, keep_out)
         distractor_names = sorted(distractors)
-        img = render_pet(rng, grid, tissue, tumour, necrosis, distractors, psf_fwhm_mm)
+        img = render_pet(rng, grid, tissue, tumour, necrosis, distractors, psf_fwhm_mm, tumour_suvmax,
+                         None if marrow_suv is None else float(rng.uniform(*marrow_suv)))
     else:
         bright, distractor_names = _mr_bright(rng, grid, tissue, keep_out, mr_weighting)
         img = render_mr(rng, grid, tissue, tumour, necrosis, bright, mr_weighting)
@@ -154,7 +176,7 @@ def _split(rng: np.random.Generator, n: int, labelled_fraction: float):
 
 def make_phantom_dataset(out_dir, n_cases: int, modalities=("CT", "PT"), labelled_fraction: float = 0.2,
                          seed: int = 0, size=(64, 96, 96), spacing=DEFAULT_SPACING, mr_weighting: str = "T2",
-                         overwrite: bool = False) -> Path:
+                         overwrite: bool = False, profile: str = "default") -> Path:
     """Write ``n_cases`` phantoms as ``out_dir/<case>/{CT,PT|MR,label}.nii.gz`` + ``dataset.json``.
 
     Split: 20 % test, 10 % val, the rest train (see ``_split``). Val and test cases always
@@ -171,6 +193,7 @@ def make_phantom_dataset(out_dir, n_cases: int, modalities=("CT", "PT"), labelle
         size: (D, H, W) voxels; spacing: (z, y, x) mm, recorded in each NIfTI affine.
         mr_weighting: "T2" (paper 000's NPC CT/MR-T2) or "T1" (like real-sts-002's MR).
         overwrite: replace existing files (otherwise an existing case file is an error).
+        profile: a key of ``PROFILES`` ("default" or "sarcoma"): generator options for all cases.
     Returns:
         Path of dataset.json.
     dataset.json:
@@ -181,6 +204,9 @@ def make_phantom_dataset(out_dir, n_cases: int, modalities=("CT", "PT"), labelle
         raise ValueError(f"labelled_fraction must be in [0, 1], got {labelled_fraction}")
     if n_cases < 1:
         raise ValueError(f"n_cases must be >= 1, got {n_cases}")
+    if profile not in PROFILES:
+        raise ValueError(f"phantom profile must be one of {sorted(PROFILES)}, got {profile!r}")
+    options = PROFILES[profile]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     split, labelled_train = _split(np.random.default_rng([seed, 1]), n_cases, labelled_fraction)
@@ -189,7 +215,7 @@ def make_phantom_dataset(out_dir, n_cases: int, modalities=("CT", "PT"), labelle
     cases = []
     for i in range(n_cases):
         cid = f"phantom_{i:04d}"
-        case = generate_case(np.random.default_rng(children[i]), modalities, size, spacing, mr_weighting)
+        case = generate_case(np.random.default_rng(children[i]), modalities, size, spacing, mr_weighting, **options)
         labelled = split[i] != "train" or i in labelled_train
         for m in modalities:
             write_nifti(out / cid / f"{m}.nii.gz", case[m], affine, overwrite)
@@ -201,6 +227,6 @@ def make_phantom_dataset(out_dir, n_cases: int, modalities=("CT", "PT"), labelle
         "spacing": [float(s) for s in spacing],
         "cases": cases,
         "generator": {"name": "delineo_models.data.phantom", "seed": seed, "size": list(size),
-                      "labelled_fraction": labelled_fraction, "mr_weighting": mr_weighting if "MR" in modalities else None},
+                      "labelled_fraction": labelled_fraction, "profile": profile, "mr_weighting": mr_weighting if "MR" in modalities else None},
     }
     return write_json_atomic(out / "dataset.json", meta, overwrite=True)

@@ -63,19 +63,21 @@ def ellipsoid(grid: Grid, c, radii) -> np.ndarray:
     return ((grid.z - c[0]) / radii[0]) ** 2 + ((grid.y - c[1]) / radii[1]) ** 2 + ((grid.x - c[2]) / radii[2]) ** 2 <= 1.0
 
 
-def draw_anatomy(rng: np.random.Generator, grid: Grid, kind: str) -> Anatomy:
+def draw_anatomy(rng: np.random.Generator, grid: Grid, kind: str, body_scale: float = 1.0) -> Anatomy:
     """Draw a thigh-like or thorax-like cross-section (extruded along z, gently tapered).
 
     Args:
         rng: the case's generator.
         grid: voxel grid.
         kind: "thigh" or "thorax".
+        body_scale: factor on the body's semi-axes (1: 38–58 mm; a real thigh is often larger
+            than the field of view). Draws no random number, so it leaves other draws alone.
     """
     d = grid.shape[0]
     taper = 1.0 + 0.08 * (grid.z / max(1.0, grid.z.max() if d > 1 else 1.0))  # limbs and chests narrow along z
     tissue = np.zeros(grid.shape, np.int8)
     structures: dict[str, np.ndarray] = {}
-    ay, ax = rng.uniform(38, 52), rng.uniform(42, 58)
+    ay, ax = rng.uniform(38, 52) * body_scale, rng.uniform(42, 58) * body_scale
     cy, cx = rng.uniform(-4, 4), rng.uniform(-4, 4)
     body = ((grid.y - cy) / (ay * taper)) ** 2 + ((grid.x - cx) / (ax * taper)) ** 2 <= 1.0
     fat_t = rng.uniform(4, 12)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-from .phantom_anatomy import FAT, FLUID, MUSCLE, Grid
+from .phantom_anatomy import FAT, FLUID, MARROW, MUSCLE, Grid
 
 # Nominal values per tissue code (air, fat, muscle, cortex, marrow, lung, organ, fluid).
 CT_HU = np.array([-1000, -100, 45, 1100, 250, -840, 40, 10], np.float64)
@@ -43,12 +43,16 @@ def render_ct(rng, grid: Grid, tissue, tumour, necrosis) -> np.ndarray:
     return np.clip(hu, -1024, 3071).astype(np.float32)
 
 
-def render_pet(rng, grid: Grid, tissue, tumour, necrosis, distractors: dict, psf_fwhm_mm: float) -> np.ndarray:
-    """PET in SUV: background 0.3–1.8 by tissue, tumour SUVmax 3–15 with heterogeneity and
-    optional necrotic core, hot distractors, PSF blur, then Poisson noise and reconstruction
-    smoothing."""
-    suv = PET_SUV[tissue] * rng.uniform(0.8, 1.25)
-    smax = rng.uniform(3.0, 15.0)
+def render_pet(rng, grid: Grid, tissue, tumour, necrosis, distractors: dict, psf_fwhm_mm: float,
+               suvmax_range=(3.0, 15.0), marrow_suv: float | None = None) -> np.ndarray:
+    """PET in SUV: background 0.3–1.8 by tissue (marrow at ``marrow_suv`` when given), tumour
+    SUVmax drawn from ``suvmax_range`` with heterogeneity and optional necrotic core, hot
+    distractors, PSF blur, then Poisson noise and reconstruction smoothing."""
+    table = PET_SUV.copy()
+    if marrow_suv is not None:
+        table[MARROW] = marrow_suv
+    suv = table[tissue] * rng.uniform(0.8, 1.25)
+    smax = rng.uniform(*suvmax_range)
     het = np.clip(1.0 + 0.25 * smooth_noise(rng, grid.shape, fwhm_to_sigma_vox(8, grid.spacing)), 0.4, 1.6)
     t_uptake = smax * het / 1.6
     suv = np.where(tumour, np.maximum(t_uptake, 1.5), suv)
