@@ -194,6 +194,8 @@ describe('drop the demo study, review, edit, approve, export', () => {
 
   it('exports to the chosen folder; dciodvfy accepts it and it reads back with the edit and the approval', async () => {
     await h.page.locator('[data-testid=export]').click();
+    // Export the approved expert structure alone (the dialog preselects the model's proposal too).
+    for (const box of await h.page.locator('[data-testid=export-dialog] label input').all()) await box.uncheck();
     await h.page.locator('[data-testid=export-dialog] label', { hasText: 'GTV_Mass_CT' }).locator('input').check();
     await h.page.locator('[data-testid=choose-folder]').click();
     await h.page.waitForFunction((dir) => (globalThis as any).document.querySelector('[data-testid=export-folder]')?.textContent === dir, h.exportDir);
