@@ -130,6 +130,10 @@ def render(rows, predictors, groups, command: str, note: str = "") -> str:
             if sp is not None and (Path(sp) / "training.json").exists():
                 summ = json.loads((Path(sp) / "training.json").read_text())
             data = summ.get("data", {})
+            card = getattr(p, "card", None)
+            if card is not None:  # an exported model: what its card records about training
+                summ = {"iterations": card.get("metrics", {}).get("trainingIterations", "?")}
+                data = card.get("training", {}).get("cases", {})
             real = ", ".join(f"{k} ({v})" for k, v in sorted(p.training_use.items()) if not k.startswith("phantom")) or "none"
             mrows.append([p.name, p.kind, "+".join(p.modalities), str(summ.get("iterations", "?")),
                           f"{data.get('labelled', '?')} / {data.get('unlabelled', '?')}", real])
