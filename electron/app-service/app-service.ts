@@ -222,12 +222,13 @@ export class AppService {
           const volume = await this.#volume(r.studyId, series, ctx);
           if (!r.onGridOf || r.onGridOf === r.seriesKey) return this.#imageHandle(r.studyId, series, volume, null, series.warnings);
           const target = this.#series(r.studyId, r.onGridOf);
-          if (target.frameOfReferenceUID !== series.frameOfReferenceUID) {
-            throw new ServiceError('NOT_AVAILABLE', `${series.modality} and ${target.modality} have different frames of reference; fusion needs registration first`);
-          }
           const grid = await this.#volume(r.studyId, target, ctx);
-          const onGrid = resampleToGrid(volume, grid, undefined, { interpolation: 'linear' }) as Volume;
-          return this.#imageHandle(r.studyId, series, onGrid, r.onGridOf, series.warnings);
+          // Another frame of reference: align it first (REG object or rigid MI) and say how.
+          const aligned = target.frameOfReferenceUID === series.frameOfReferenceUID
+            ? { matrix: undefined, warnings: [] as readonly string[] }
+            : await this.#pipeline.register({ study: this.#study(r.studyId).info, fixed: grid, moving: volume }, ctx);
+          const onGrid = resampleToGrid(volume, grid, aligned.matrix, { interpolation: 'linear' }) as Volume;
+          return this.#imageHandle(r.studyId, series, onGrid, r.onGridOf, [...series.warnings, ...aligned.warnings]);
         } finally {
           release();
         }

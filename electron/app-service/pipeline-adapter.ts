@@ -48,6 +48,15 @@ export interface PipelineAdapter {
     planning: Volume,
     ctx: StageContext,
   ): Promise<{ structures: readonly PipelineStructure[]; warnings: readonly string[] }>;
+  /**
+   * Align a series of another frame of reference to `fixed` (a REG object of the study when one
+   * links the frames, else rigid mutual information): the moving→fixed matrix, and warnings
+   * that include the quality flag when the alignment is doubtful.
+   */
+  register(
+    input: { study: StudyInfo; fixed: Volume; moving: Volume },
+    ctx: StageContext,
+  ): Promise<{ matrix: Float64Array; method: string; warnings: readonly string[] }>;
   /** Contour the study's tumour (load, register, normalise, infer, contour). */
   segment(
     input: { study: StudyInfo; paths: readonly string[]; planning: Volume; modelCard?: string; device?: DeviceChoice },
@@ -86,6 +95,14 @@ export function realPipeline(options: RealPipelineOptions = {}): PipelineAdapter
     async importStructures(structureSetPath, study, planning, ctx) {
       const { importStructureSet } = await import('./import-structures.ts');
       return importStructureSet(structureSetPath, study, planning, ctx);
+    },
+    async register(input, ctx) {
+      const { runRegistration, matrixFromRows } = await import('../pipeline/registration/index.ts');
+      const r = await runRegistration({ fixed: input.fixed, moving: input.moving, registrations: input.study.registrations }, ctx);
+      // Always say how a fusion across frames was aligned: the user must be able to check it.
+      const warnings = [`aligned to the planning frame by ${r.method} (${r.quality.ok ? r.quality.reason : 'doubtful'})`, ...r.warnings];
+      if (!r.quality.ok) warnings.push(`registration quality: ${r.quality.reason}; review the fusion before trusting it`);
+      return { matrix: matrixFromRows(r.matrix), method: r.method, warnings };
     },
     async segment(input, ctx) {
       const { segmentStudy } = await import('./segment-study.ts');
