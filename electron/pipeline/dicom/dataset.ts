@@ -1,52 +1,11 @@
 /**
- * The one module that talks to dcmjs. It parses the header bytes prepared by
- * {@link analyseFile} into a naturalized dataset and offers typed accessors over it, so
- * no other module sees dcmjs shapes (its arrays-or-scalars, PN objects, string numbers).
+ * Typed accessors over a parsed header (a naturalized dataset), so no other module sees dcmjs
+ * shapes (its arrays-or-scalars, PN objects, string numbers). The dcmjs parse itself lives in
+ * dcmjs-parse.ts and is loaded only when a file needs it.
  */
-import dcmjs from 'dcmjs';
-import { PipelineError } from '../errors.ts';
-import type { FileLayout } from './file-layout.ts';
-
-// dcmjs logs every oddity it tolerates to the console; our errors say what matters instead.
-interface Logger { setLevel(level: string): void; getLogger(name: string): Logger }
-const dcmjsLog = (dcmjs as unknown as { log: Logger }).log;
-dcmjsLog.setLevel('silent');
-dcmjsLog.getLogger('validation.dcmjs').setLevel('silent');
-
 /** A parsed header: DICOM keyword → value, read through the accessors below only. */
 export interface Dataset {
   readonly values: Readonly<Record<string, unknown>>;
-}
-
-interface DcmjsData {
-  DicomMessage: { readFile(buffer: ArrayBuffer, options: Record<string, unknown>): { dict: Record<string, unknown> } };
-  DicomMetaDictionary: { naturalizeDataset(dict: Record<string, unknown>): Record<string, unknown> };
-}
-const data = (dcmjs as unknown as { data: DcmjsData }).data;
-
-/**
- * Parse the header (everything before Pixel Data) of a file whose layout was found.
- *
- * @throws PipelineError('DICOM_MALFORMED') naming `path` with dcmjs's reason in one line.
- */
-export function parseHeader(layout: FileLayout, path: string): Dataset {
-  try {
-    const message = data.DicomMessage.readFile(layout.headerBuffer, { ignoreErrors: false, noCopy: true });
-    return { values: data.DicomMetaDictionary.naturalizeDataset(message.dict) };
-  } catch (e) {
-    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    // The structure was already validated by analyseFile, so what dcmjs trips over is a
-    // detail (an ISO 2022 character set, a UN sequence it misreads). A lenient re-read keeps
-    // what it can; a file that still lacks its identity is reported with the first reason.
-    try {
-      const message = data.DicomMessage.readFile(layout.headerBuffer, { ignoreErrors: true, noCopy: true });
-      const values = data.DicomMetaDictionary.naturalizeDataset(message.dict);
-      if (typeof firstOf(values.SOPInstanceUID) === 'string' && typeof firstOf(values.SeriesInstanceUID) === 'string') return { values };
-    } catch {
-      // fall through to the first reason
-    }
-    throw new PipelineError('DICOM_MALFORMED', `header cannot be parsed (${reason})`, path);
-  }
 }
 
 /** A dataset from a naturalized object (a sequence item). */

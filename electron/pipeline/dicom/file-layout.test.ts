@@ -4,7 +4,8 @@
  */
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { parseHeader, str } from './dataset.ts';
+import { str } from './dataset.ts';
+import { parseHeader } from './dcmjs-parse.ts';
 import { analyseFile, EXPLICIT_LE, IMPLICIT_LE } from './file-layout.ts';
 
 /** Explicit VR LE element. */

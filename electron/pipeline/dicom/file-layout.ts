@@ -43,6 +43,24 @@ export interface FileLayout {
   readonly hasPixelData: boolean;
   /** SOP Instance UID read straight from the bytes (lets a load skip a full header parse). */
   readonly sopInstanceUID: string;
+  /**
+   * The top-level elements before Pixel Data, as the walk met them; value offsets index
+   * `headerBuffer` and every value lies inside it (lengths already checked). Lets the header
+   * fast path read plain attributes without a full parser.
+   */
+  readonly topLevel: readonly TopElement[];
+}
+
+/** A top-level element located by the walk. */
+export interface TopElement {
+  readonly group: number;
+  readonly element: number;
+  /** The VR written in the file; '' under Implicit VR. */
+  readonly vr: string;
+  /** Value length; 0xFFFFFFFF for an undefined-length sequence. */
+  readonly length: number;
+  /** Offset of the value in `headerBuffer`. */
+  readonly value: number;
 }
 
 interface Reader {
@@ -95,12 +113,15 @@ export function analyseFile(bytes: Uint8Array, path: string, fileSize = bytes.le
   const explicit = syntax !== IMPLICIT_LE;
   const reader: Reader = { view: new DataView(dataset.buffer, dataset.byteOffset, dataset.byteLength), le, explicit };
   const partial = fileSize > bytes.length;
-  const { pixelAt, pixelData, sopInstanceUID } = walkTopLevel(reader, dataset, bad, partial ? fileSize - datasetStart : -1);
+  const found: Element[] = [];
+  const { pixelAt, pixelData, sopInstanceUID } = walkTopLevel(reader, dataset, bad, partial ? fileSize - datasetStart : -1, found);
 
   const headerSyntaxUID = syntax === DEFLATED_LE ? EXPLICIT_LE : isNativeSyntax(syntax) ? syntax : EXPLICIT_LE;
   const headerBuffer = buildPart10(headerSyntaxUID, dataset.subarray(0, pixelAt));
   const hasPixelData = pixelAt < dataset.length || (partial && pixelData !== null);
-  return { transferSyntaxUID: syntax, hadMeta, headerBuffer, headerSyntaxUID, pixelData: partial ? null : pixelData, hasPixelData, sopInstanceUID };
+  const base = headerBuffer.byteLength - pixelAt;
+  const topLevel = found.map((e) => ({ group: e.group, element: e.element, vr: e.vr, length: e.length, value: e.value + base }));
+  return { transferSyntaxUID: syntax, hadMeta, headerBuffer, headerSyntaxUID, pixelData: partial ? null : pixelData, hasPixelData, sopInstanceUID, topLevel };
 }
 
 /** True for syntaxes whose pixel data is native (not encapsulated). */
@@ -192,7 +213,7 @@ interface TopLevel {
 }
 
 /** @param wholeLength the dataset's length in the whole file when `d` is only its head, else −1. */
-function walkTopLevel(r: Reader, d: Uint8Array, bad: (m: string) => Error, wholeLength: number): TopLevel {
+function walkTopLevel(r: Reader, d: Uint8Array, bad: (m: string) => Error, wholeLength: number, found: Element[]): TopLevel {
   let p = 0;
   let sopInstanceUID = '';
   const end = d.length;
@@ -217,6 +238,7 @@ function walkTopLevel(r: Reader, d: Uint8Array, bad: (m: string) => Error, whole
       sopInstanceUID = ascii(d, el.value, el.length).replace(/\0/g, '').trim();
     }
     p = skipValue(r, el, end, 0, bad);
+    found.push(el);
   }
   return { pixelAt: end, pixelData: null, sopInstanceUID };
 }

@@ -4,7 +4,6 @@
  */
 import { PipelineError } from '../errors.ts';
 import type { StageContext } from '../stage.ts';
-import { parseHeader } from './dataset.ts';
 import { analyseFile, MAX_FILE_BYTES } from './file-layout.ts';
 import { load } from './load.ts';
 import { readBytes } from './read-file.ts';
@@ -76,5 +75,6 @@ export function studyOf(result: ScanResult, series: SeriesInfo): StudyInfo | und
  */
 export async function readDicomDataset(path: string, maxBytes = MAX_FILE_BYTES): Promise<Record<string, unknown>> {
   const bytes = await readBytes(path, maxBytes);
+  const { parseHeader } = await import('./dcmjs-parse.ts');
   return parseHeader(analyseFile(bytes, path), path).values as Record<string, unknown>;
 }

@@ -6,7 +6,7 @@
 import { open } from 'node:fs/promises';
 import { PipelineError } from '../errors.ts';
 import { analyseFile, isNativeSyntax, MAX_FILE_BYTES, EXPLICIT_BE, type FileLayout } from './file-layout.ts';
-import { parseHeader } from './dataset.ts';
+import { fastHeader } from './fast-header.ts';
 import { extractHeader, type FileHeader } from './header.ts';
 import type { PixelModule } from './pixels.ts';
 
@@ -52,9 +52,15 @@ export interface ParsedFile {
   readonly header: FileHeader;
 }
 
-/** Layout + header of a file already in memory (`fileSize` when `bytes` is only its head). */
-export function parseFile(bytes: Uint8Array, path: string, fileSize = bytes.length): ParsedFile {
+/**
+ * Layout + header of a file already in memory (`fileSize` when `bytes` is only its head):
+ * the fast path when it can answer, else the full dcmjs parse.
+ */
+export async function parseFile(bytes: Uint8Array, path: string, fileSize = bytes.length): Promise<ParsedFile> {
   const layout = analyseFile(bytes, path, fileSize);
+  const fast = fastHeader(layout, path);
+  if (fast) return { layout, header: fast };
+  const { parseHeader } = await import('./dcmjs-parse.ts');
   const dataset = parseHeader(layout, path);
   return { layout, header: extractHeader(dataset, path, layout.transferSyntaxUID, layout.hasPixelData) };
 }

@@ -68,14 +68,14 @@ describe('PET in BQML (Siemens FLT slices)', () => {
     const [pet] = allSeries(r);
     expect(pet.modality).toBe('PT');
     expect(pet.units).toBe('SUVbw');
-    const first = parseFile(await readBytes(pet.instances[0].path), pet.instances[0].path);
+    const first = await parseFile(await readBytes(pet.instances[0].path), pet.instances[0].path);
     const expected = computeSuvFactors(first.header.suv!);
     expect(expected.suvbwFactor).not.toBeNull();
     expect(pet.suvbwFactor).toBe(expected.suvbwFactor);
     const { volume } = await loadSeries(pet);
     // Each slice against its own file read in physical units (BQML) times the factor, once.
     for (let k = 0; k < pet.instances.length; k++) {
-      const file = parseFile(await readBytes(pet.instances[k].path), pet.instances[k].path);
+      const file = await parseFile(await readBytes(pet.instances[k].path), pet.instances[k].path);
       const [bqml] = await readFrames(file, [1], 1);
       const plane = volume.size[0] * volume.size[1];
       let peak = 0;

@@ -45,17 +45,17 @@ export async function runTask(req: TaskRequest): Promise<TaskResult> {
       const head = await readHead(req.path, HEAD_BYTES);
       if (head.size > head.bytes.length) {
         try {
-          return { ok: true, header: parseFile(head.bytes, req.path, head.size).header };
+          return { ok: true, header: (await parseFile(head.bytes, req.path, head.size)).header };
         } catch {
           // a header longer than the head, or a deflated dataset: read it all below
         }
       }
-      return { ok: true, header: parseFile(head.size > head.bytes.length ? await readBytes(req.path) : head.bytes, req.path).header };
+      return { ok: true, header: (await parseFile(head.size > head.bytes.length ? await readBytes(req.path) : head.bytes, req.path)).header };
     }
     const bytes = await readBytes(req.path);
     // With the scan's header, only the layout is needed — if the bytes still hold that instance.
     const layout = req.header ? analyseFile(bytes, req.path) : null;
-    const file = layout && layout.sopInstanceUID === req.header!.sopInstanceUID ? { layout, header: req.header! } : parseFile(bytes, req.path);
+    const file = layout && layout.sopInstanceUID === req.header!.sopInstanceUID ? { layout, header: req.header! } : await parseFile(bytes, req.path);
     const h = file.header;
     if (h.sopInstanceUID !== req.expect.sopInstanceUID || h.pixel?.rows !== req.expect.rows || h.pixel?.columns !== req.expect.columns) {
       throw new PipelineError('DICOM_CHANGED', 'changed since it was scanned (different instance or image size)', req.path);

@@ -1,0 +1,109 @@
+/**
+ * The header fast path: read the plain attributes ingest needs straight from the elements the
+ * layout walk already located, without building a dcmjs dataset. Building one costs about a
+ * millisecond per file plus loading dcmjs itself, which dominated scanning a CT series.
+ *
+ * It only answers when the result is certain to equal the full parse (a test checks this on
+ * every real file in the shared data): classic images whose wanted attributes are plain ASCII
+ * with the VR the dictionary gives. Anything else — enhanced multi-frame functional groups,
+ * PET (sequences and private scale factors), RT Structure Sets, non-ASCII text, an unexpected
+ * VR, a missing identity — returns null and goes to the full parser. Every value offset was
+ * bounded by the layout walk, so this reads nothing outside the header buffer.
+ */
+import { EXPLICIT_BE, IMPLICIT_LE, type FileLayout } from './file-layout.ts';
+import { extractHeader, RTSTRUCT_CLASS, type FileHeader } from './header.ts';
+
+/** (group << 16 | element) → [VR, keyword] for every plain attribute extractHeader reads. */
+const WANTED = new Map<number, readonly [string, string]>([
+  [0x00080008, ['CS', 'ImageType']],
+  [0x00080016, ['UI', 'SOPClassUID']],
+  [0x00080018, ['UI', 'SOPInstanceUID']],
+  [0x00080020, ['DA', 'StudyDate']],
+  [0x00080021, ['DA', 'SeriesDate']],
+  [0x00080030, ['TM', 'StudyTime']],
+  [0x00080031, ['TM', 'SeriesTime']],
+  [0x00080050, ['SH', 'AccessionNumber']],
+  [0x00080060, ['CS', 'Modality']],
+  [0x00080070, ['LO', 'Manufacturer']],
+  [0x00080090, ['PN', 'ReferringPhysicianName']],
+  [0x00081030, ['LO', 'StudyDescription']],
+  [0x0008103e, ['LO', 'SeriesDescription']],
+  [0x00100010, ['PN', 'PatientName']],
+  [0x00100020, ['LO', 'PatientID']],
+  [0x00100030, ['DA', 'PatientBirthDate']],
+  [0x00100040, ['CS', 'PatientSex']],
+  [0x00180050, ['DS', 'SliceThickness']],
+  [0x00180088, ['DS', 'SpacingBetweenSlices']],
+  [0x0020000d, ['UI', 'StudyInstanceUID']],
+  [0x0020000e, ['UI', 'SeriesInstanceUID']],
+  [0x00200010, ['SH', 'StudyID']],
+  [0x00200011, ['IS', 'SeriesNumber']],
+  [0x00200012, ['IS', 'AcquisitionNumber']],
+  [0x00200013, ['IS', 'InstanceNumber']],
+  [0x00200032, ['DS', 'ImagePositionPatient']],
+  [0x00200037, ['DS', 'ImageOrientationPatient']],
+  [0x00200052, ['UI', 'FrameOfReferenceUID']],
+  [0x00280002, ['US', 'SamplesPerPixel']],
+  [0x00280004, ['CS', 'PhotometricInterpretation']],
+  [0x00280006, ['US', 'PlanarConfiguration']],
+  [0x00280008, ['IS', 'NumberOfFrames']],
+  [0x00280010, ['US', 'Rows']],
+  [0x00280011, ['US', 'Columns']],
+  [0x00280030, ['DS', 'PixelSpacing']],
+  [0x00280100, ['US', 'BitsAllocated']],
+  [0x00280101, ['US', 'BitsStored']],
+  [0x00280102, ['US', 'HighBit']],
+  [0x00280103, ['US', 'PixelRepresentation']],
+  [0x00281052, ['DS', 'RescaleIntercept']],
+  [0x00281053, ['DS', 'RescaleSlope']],
+  [0x00281054, ['LO', 'RescaleType']],
+  [0x00541001, ['CS', 'Units']],
+]);
+
+/** Sequences extractHeader reads: their presence sends the file to the full parser. */
+const NEEDS_PARSER = new Set([0x52009229, 0x52009230, 0x00540016, 0x30060010]);
+
+/**
+ * The header of a file from its layout alone, or null when only the full parser can be trusted
+ * with it (see the module doc).
+ */
+export function fastHeader(layout: FileLayout, path: string): FileHeader | null {
+  const syntax = layout.headerSyntaxUID;
+  const le = syntax !== EXPLICIT_BE;
+  const implicit = syntax === IMPLICIT_LE;
+  const bytes = new Uint8Array(layout.headerBuffer);
+  const view = new DataView(layout.headerBuffer);
+  const values: Record<string, unknown> = {};
+  for (const el of layout.topLevel) {
+    const tag = ((el.group << 16) | el.element) >>> 0;
+    if (NEEDS_PARSER.has(tag)) return null;
+    const wanted = WANTED.get(tag);
+    if (!wanted) continue;
+    const [vr, keyword] = wanted;
+    if (!implicit && el.vr !== vr) return null;
+    if (el.length === 0xffffffff) return null;
+    if (el.length === 0) continue;
+    if (vr === 'US') {
+      if (el.length % 2) return null;
+      const list: number[] = [];
+      for (let i = 0; i < el.length; i += 2) list.push(view.getUint16(el.value + i, le));
+      values[keyword] = list.length === 1 ? list[0] : list;
+      continue;
+    }
+    let text = '';
+    for (let i = el.value, end = el.value + el.length; i < end; i++) {
+      const b = bytes[i];
+      // Non-ASCII or ISO 2022 escapes: the character set matters, the full parser decodes it.
+      if (b >= 0x80 || b === 0x1b) return null;
+      text += String.fromCharCode(b);
+    }
+    const parts = text.split('\\').map((s) => s.replace(/[\0 ]+$/, ''));
+    const list = vr === 'PN' ? parts.map((s) => ({ Alphabetic: s.split('=')[0] })) : parts;
+    values[keyword] = list.length === 1 ? list[0] : list;
+  }
+  const ds = { values };
+  const header = extractHeader(ds, path, layout.transferSyntaxUID, layout.hasPixelData);
+  if (!header.sopInstanceUID || !header.seriesInstanceUID) return null;
+  if (header.modality === 'PT' || header.modality === 'RTSTRUCT' || header.sopClassUID === RTSTRUCT_CLASS) return null;
+  return header;
+}
