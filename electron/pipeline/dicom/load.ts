@@ -1,7 +1,8 @@
 /**
- * Loading one stack found by scanning as a Float32 Volume in physical units: frames are
- * decoded in the ingest workers (rescaled per slice, × the SUV factor for PET), copied into
- * one array, and — when the stack was not uniform — interpolated along k onto its grid.
+ * Loading one stack found by scanning as a Float32 Volume in physical units (rescaled per
+ * slice, × the SUV factor for PET): native frames are converted on the caller's thread straight
+ * into the volume, compressed ones decoded in the ingest workers and copied in; a stack that
+ * was not uniform is then interpolated along k onto its grid.
  */
 import { PipelineError } from '../errors.ts';
 import type { StageContext } from '../stage.ts';
@@ -9,6 +10,7 @@ import { affineFrom } from '../volume/geometry.ts';
 import type { Volume } from '../volume/volume.ts';
 import { recallHeader } from './header-cache.ts';
 import { ingestPool } from './pool.ts';
+import { runBoundedTask } from './tasks.ts';
 import type { InstanceRef, LoadedSeries, SeriesInfo } from './types.ts';
 
 /** Files decoding at once: two per worker keeps both busy while the main thread copies. */
@@ -32,7 +34,6 @@ export async function load(series: SeriesInfo, ctx: StageContext = {}): Promise<
     entry.refs.push(ref);
     entry.slots.push(k);
   });
-  const pool = ingestPool();
   let done = 0;
   const problems: string[] = [];
   ctx.onProgress?.({ stage: 'load', done: 0, total: sources });
@@ -44,21 +45,25 @@ export async function load(series: SeriesInfo, ctx: StageContext = {}): Promise<
   const lane = async () => {
     while (next < files.length) {
       const [path, { refs, slots }] = files[next++];
+      ctx.signal?.throwIfAborted();
+      const req = {
+        op: 'frames',
+        path,
+        frames: refs.map((r) => r.frame),
+        scale,
+        expect: { sopInstanceUID: refs[0].sopInstanceUID, rows: ny, columns: nx },
+        header: recallHeader(path, refs[0].sopInstanceUID),
+      } as const;
+      // Native pixels are converted here straight into the volume (no copy); the rest (codecs,
+      // files needing a full parse) go to the workers.
+      const here = await runBoundedTask({ ...req, targets: slots.map((k) => stack.subarray(k * plane, (k + 1) * plane)) });
+      if (here?.ok) {
+        done += refs.length;
+        ctx.onProgress?.({ stage: 'load', done, total: sources, message: path.split(/[\\/]/).pop() });
+        continue;
+      }
       const targets = refs.map(() => free.pop() ?? new Float32Array(plane));
-      const result = await pool.run(
-        {
-          op: 'frames',
-          path,
-          frames: refs.map((r) => r.frame),
-          scale,
-          expect: { sopInstanceUID: refs[0].sopInstanceUID, rows: ny, columns: nx },
-          header: recallHeader(path, refs[0].sopInstanceUID),
-          targets,
-        },
-        ctx.signal,
-        undefined,
-        targets.map((t) => t.buffer as ArrayBuffer),
-      );
+      const result = await ingestPool().run({ ...req, targets }, ctx.signal, undefined, targets.map((t) => t.buffer as ArrayBuffer));
       if (!result.ok) {
         problems.push(result.message);
         continue;

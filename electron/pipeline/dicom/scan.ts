@@ -1,6 +1,7 @@
 /**
  * Finding DICOM files: walk files and folders recursively (symlinks followed, loops and
- * repeats cut by real path), parse every header in the ingest workers, group into studies.
+ * repeats cut by real path), read every header (plain classic images on the caller's thread with
+ * our bounded walker, anything needing dcmjs in the ingest workers), group into studies.
  *
  * Files met while walking a folder that are plainly not DICOM (README, .xml, .nii.gz) are
  * skipped silently — folders of real studies hold them; a file named explicitly by the caller,
@@ -14,11 +15,14 @@ import { groupStudies } from './group.ts';
 import type { FileHeader } from './header.ts';
 import { rememberHeader } from './header-cache.ts';
 import { ingestPool } from './pool.ts';
+import { runBoundedTask } from './tasks.ts';
 import type { FileProblem, ScanResult } from './types.ts';
 
 const DICOMDIR_CLASS = '1.2.840.10008.1.3.10';
 /** Names that say "I am DICOM": such a file that is not is reported even when found by walking. */
 const CLAIMS_DICOM = /\.(dcm|dic|dicom|ima)$/i;
+/** Files read at once while scanning (each holds an open handle and a head buffer). */
+const SCAN_LANES = 8;
 
 interface Candidate {
   readonly path: string;
@@ -65,15 +69,20 @@ export async function collectFiles(paths: readonly string[], ctx: StageContext =
 
 /** Scan paths into studies (see index.ts for the contract). */
 export async function scan(paths: readonly string[], ctx: StageContext = {}): Promise<ScanResult> {
-  const pool = ingestPool();
-  pool.prestart();
   const { files, errors } = await collectFiles(paths, ctx);
   const found: { header: FileHeader; order: number }[] = [];
   let done = 0;
   ctx.onProgress?.({ stage: 'scan', done: 0, total: files.length });
-  await Promise.all(
-    files.map(async (file, order) => {
-      const result = await pool.run({ op: 'header', path: file.path }, ctx.signal);
+  // Plain headers are read here (bounded, no parser); the rest go to the workers, which start
+  // only when a file first needs them. A few files at a time keep open handles bounded.
+  let next = 0;
+  const lane = async () => {
+    while (next < files.length) {
+      const order = next++;
+      const file = files[order];
+      ctx.signal?.throwIfAborted();
+      const req = { op: 'header', path: file.path } as const;
+      const result = (await runBoundedTask(req)) ?? (await ingestPool().run(req, ctx.signal));
       done++;
       ctx.onProgress?.({ stage: 'scan', done, total: files.length, message: path.basename(file.path) });
       if (result.ok) {
@@ -84,8 +93,9 @@ export async function scan(paths: readonly string[], ctx: StageContext = {}): Pr
       } else if (file.explicit || result.code !== 'DICOM_NOT_DICOM' || CLAIMS_DICOM.test(file.path)) {
         errors.push({ path: file.path, message: result.message });
       }
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SCAN_LANES, files.length) }, lane));
   ctx.signal?.throwIfAborted();
   // The order the files were given (then found), whatever the workers' timing: of two copies
   // of one instance, the first named is kept.
