@@ -106,7 +106,9 @@ class RunPredictor:
         self.modalities = list(d["modalities"])
         self.kind = "supervised" if self.cfg["method"] == "supervised" else "semi-supervised"
         self.name = name or f"{self.cfg['method']} · {self.cfg['network']['name']} ({self.run_dir.name})"
-        self.training_use = training_use(self.cfg, self.run_dir)
+        use = training_use(self.cfg, self.run_dir)
+        # A supervised run never sees its dataset's unlabelled cases.
+        self.training_use = {k: v for k, v in use.items() if self.kind != "supervised" or v == "labelled"}
 
     def _probs(self, image: np.ndarray, pads) -> np.ndarray:
         import torch

@@ -136,7 +136,8 @@ def render(rows, predictors, groups, command: str, note: str = "") -> str:
                 data = card.get("training", {}).get("cases", {})
             real = ", ".join(f"{k} ({v})" for k, v in sorted(p.training_use.items()) if not k.startswith("phantom")) or "none"
             mrows.append([p.name, p.kind, "+".join(p.modalities), str(summ.get("iterations", "?")),
-                          f"{data.get('labelled', '?')} / {data.get('unlabelled', '?')}", real])
+                          f"{data.get('labelled', '?')} / " + ("none used" if p.kind == "supervised" else f"{data.get('unlabelled', '?')}"),
+                          real])
         lines += [table(["Model", "Kind", "Inputs", "Iterations", "Labelled / unlabelled training cases", "Real cases in training"], mrows), ""]
     else:
         lines += ["**No trained run was found** (`native-models/runs/*/checkpoint_*.pt`): only the classical baselines are "
