@@ -145,3 +145,19 @@ def test_default_options_leave_default_phantoms_unchanged():
     small = generate_case(np.random.default_rng(5), ("CT", "PT"), wide, (3.0, 2.0, 2.0))
     big = generate_case(np.random.default_rng(5), ("CT", "PT"), wide, (3.0, 2.0, 2.0), body_scale=(1.5, 1.5))
     assert (big["CT"] > -500).sum() > 1.5 * (small["CT"] > -500).sum()
+
+
+def test_sarcoma_bone_profile_draws_a_low_hu_femur():
+    # STS_002's femur is ~190–300 HU at 2 mm (proximal, thin cortex); the default femur has a
+    # 1100 HU cortex. The sarcoma-bone profile must cover the real one.
+    from delineo_models.data.phantom import PROFILES
+    from delineo_models.data.phantom_render import CT_HU
+    from delineo_models.data.phantom_anatomy import CORTEX
+    peaks = []
+    for seed in range(6):
+        case = generate_case(np.random.default_rng(seed), ("CT", "PT"), (16, 96, 96), (3.0, 2.0, 2.0),
+                             **PROFILES["sarcoma-bone"])
+        if case["meta"]["anatomy"] == "thigh":
+            peaks.append(float(np.percentile(case["CT"], 99.9)))
+    assert peaks and max(peaks) < 950 < CT_HU[CORTEX], peaks  # no 1100 HU cortex left
+    assert min(peaks) > 200, peaks  # still bone, above soft tissue

@@ -47,12 +47,16 @@ PROFILES: dict[str, dict] = {
     "sarcoma": {"tumour_radius_mm": (10.0, 27.0), "tumour_suvmax": (4.0, 26.0), "marrow_suv": (0.8, 2.6),
                 "body_scale": (1.0, 1.7), "thigh_fraction": 0.75},
 }
+# "sarcoma-bone": as "sarcoma", plus a proximal-femur-like bone (cancellous 120–350 HU under a
+# thin 300–800 HU cortex), which is what STS_002's femur looks like at 2 mm (median ~190–300 HU,
+# SUV 1.2–2.2) and what a model trained on shaft-like femurs (1100 HU cortex) called tumour.
+PROFILES["sarcoma-bone"] = {**PROFILES["sarcoma"], "marrow_hu": (120.0, 350.0), "cortex_hu": (300.0, 800.0)}
 
 
 def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spacing=DEFAULT_SPACING,
                   mr_weighting: str = "T2", psf_fwhm_mm: float = 6.0, tumour_radius_mm=(8.0, 20.0),
                   tumour_suvmax=(3.0, 15.0), marrow_suv=None, body_scale=(1.0, 1.0),
-                  thigh_fraction: float = 0.5) -> dict:
+                  thigh_fraction: float = 0.5, marrow_hu=None, cortex_hu=None) -> dict:
     """Draw one phantom case.
 
     Args:
@@ -68,6 +72,7 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
             warm femur, not only the tumour, is seen above muscle.
         body_scale: (low, high) factor on the body's semi-axes (a thigh can fill the field).
         thigh_fraction: probability of thigh (vs thorax) anatomy.
+        marrow_hu, cortex_hu: (low, high) HU of marrow / cortical bone (None: the table's 250 / 1100).
     Returns:
         dict with one float32 (D, H, W) image per modality, "label" uint8 (D, H, W) and
         "meta" (anatomy kind, tumour volume in ml, SUVmax, jitter, distractor names).
@@ -92,7 +97,11 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
     tissue = np.where(tumour, MUSCLE, tissue).astype(np.int8)  # tumour displaces lung/fat
     keep_out = ndimage.binary_dilation(tumour, iterations=4)
 
-    images: dict[str, np.ndarray] = {"CT": render_ct(rng, grid, tissue, tumour, necrosis)}
+    bone_hu = None
+    if marrow_hu is not None or cortex_hu is not None:
+        bone_hu = (float(rng.uniform(*marrow_hu)) if marrow_hu is not None else None,
+                   float(rng.uniform(*cortex_hu)) if cortex_hu is not None else None)
+    images: dict[str, np.ndarray] = {"CT": render_ct(rng, grid, tissue, tumour, necrosis, bone_hu)}
     distractor_names: list[str] = []
     second = modalities[1]
     if second == "PT":

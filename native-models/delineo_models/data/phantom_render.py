@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-from .phantom_anatomy import FAT, FLUID, MARROW, MUSCLE, Grid
+from .phantom_anatomy import CORTEX, FAT, FLUID, MARROW, MUSCLE, Grid
 
 # Nominal values per tissue code (air, fat, muscle, cortex, marrow, lung, organ, fluid).
 CT_HU = np.array([-1000, -100, 45, 1100, 250, -840, 40, 10], np.float64)
@@ -32,9 +32,17 @@ def smooth_noise(rng: np.random.Generator, shape, sigma_vox) -> np.ndarray:
     return n / sd if sd > 0 else n
 
 
-def render_ct(rng, grid: Grid, tissue, tumour, necrosis) -> np.ndarray:
-    """CT in HU: tissue table with ±10 HU per-case shifts, tumour 15–35 HU off muscle, noise σ 8–20 HU."""
-    hu = CT_HU[tissue] + rng.normal(0, 4, size=8)[tissue]
+def render_ct(rng, grid: Grid, tissue, tumour, necrosis, bone_hu=None) -> np.ndarray:
+    """CT in HU: tissue table with ±10 HU per-case shifts, tumour 15–35 HU off muscle, noise σ 8–20 HU.
+
+    ``bone_hu``: optional (marrow HU, cortex HU) replacing the table's 250 / 1100 (either may be None)."""
+    table = CT_HU.copy()
+    if bone_hu is not None:
+        if bone_hu[0] is not None:
+            table[MARROW] = bone_hu[0]
+        if bone_hu[1] is not None:
+            table[CORTEX] = bone_hu[1]
+    hu = table[tissue] + rng.normal(0, 4, size=8)[tissue]
     tumour_hu = CT_HU[MUSCLE] + rng.choice([-1, 1]) * rng.uniform(8, 25)
     hu = np.where(tumour, tumour_hu + 6 * smooth_noise(rng, grid.shape, (1, 3, 3)), hu)
     hu = np.where(necrosis, tumour_hu - rng.uniform(5, 20), hu)
