@@ -40,6 +40,12 @@ export type TaskResult =
 
 /** Most frames one bounded task decodes on the caller's thread (more go to a worker). */
 const BOUNDED_FRAMES = 8;
+/** File buffers kept for reuse by bounded frame reads (each file's bytes are dropped after). */
+const spare: Uint8Array[] = [];
+const SPARE_MAX = 8;
+const SPARE_BYTES = 16 * 2 ** 20;
+/** Head buffers for bounded header reads, reused likewise. */
+const spareHeads: Uint8Array[] = [];
 
 /**
  * Run a task on the caller's thread if only our own bounded code is needed — the layout walk,
@@ -50,9 +56,12 @@ const BOUNDED_FRAMES = 8;
  */
 export async function runBoundedTask(req: TaskRequest): Promise<TaskResult | null> {
   if (req.op === 'header') {
+    // Nothing made from the head keeps a view of it (analyseFile copies the header, the fast
+    // path makes strings), so a few buffers serve every file.
+    const buffer = spareHeads.pop() ?? new Uint8Array(HEAD_BYTES);
     try {
       // As runTask: the head first, the whole file when the head was not enough.
-      const head = await readHead(req.path, HEAD_BYTES);
+      const head = await readHead(req.path, HEAD_BYTES, buffer);
       let layout: FileLayout | null = null;
       if (head.size > head.bytes.length) {
         try {
@@ -67,16 +76,28 @@ export async function runBoundedTask(req: TaskRequest): Promise<TaskResult | nul
     } catch (e) {
       // Not DICOM, unreadable, malformed structure: the full task would report exactly this.
       return failureOf(e, req.path);
+    } finally {
+      if (spareHeads.length < SPARE_MAX) spareHeads.push(buffer);
     }
   }
   try {
     if (!req.header || req.frames.length > BOUNDED_FRAMES) return null;
-    const bytes = await readBytes(req.path);
-    const layout = analyseFile(bytes, req.path);
-    const h = req.header;
-    if (!isNativeSyntax(layout.transferSyntaxUID) || layout.sopInstanceUID !== h.sopInstanceUID) return null;
-    if (h.sopInstanceUID !== req.expect.sopInstanceUID || h.pixel?.rows !== req.expect.rows || h.pixel?.columns !== req.expect.columns) return null;
-    return { ok: true, header: h, frames: await readFrames({ layout, header: h }, req.frames, req.scale, req.targets) };
+    const buffer = spare.pop();
+    const bytes = await readBytes(req.path, undefined, buffer).catch((e) => {
+      if (buffer) spare.push(buffer);
+      throw e;
+    });
+    try {
+      const layout = analyseFile(bytes, req.path);
+      const h = req.header;
+      if (!isNativeSyntax(layout.transferSyntaxUID) || layout.sopInstanceUID !== h.sopInstanceUID) return null;
+      if (h.sopInstanceUID !== req.expect.sopInstanceUID || h.pixel?.rows !== req.expect.rows || h.pixel?.columns !== req.expect.columns) return null;
+      // readFrames writes into the targets; nothing keeps a view of the file's bytes after it.
+      return { ok: true, header: h, frames: await readFrames({ layout, header: h }, req.frames, req.scale, req.targets) };
+    } finally {
+      const whole = new Uint8Array(bytes.buffer);
+      if (whole.length <= SPARE_BYTES && spare.length < SPARE_MAX) spare.push(whole);
+    }
   } catch {
     // Changed, truncated, unreadable: the full task decides what to report.
     return null;
