@@ -18,7 +18,9 @@ export { computeSuvFactors } from './suv.ts';
  * Scan files and folders (recursively; DICOMDIR and non-DICOM files tolerated, symlink loops
  * safe), group images into studies and series (split into geometrically consistent stacks),
  * sort along the slice normal. Unusable files come back in `errors`, never thrown.
- * Headers are parsed in worker threads; progress is reported per file (stage 'scan').
+ * Plain classic-image headers are read on the caller's thread by our bounded walker (a few
+ * milliseconds per file between awaits); anything needing dcmjs is parsed in worker threads
+ * with a time limit. Progress is reported per file (stage 'scan').
  */
 export async function scanPaths(paths: readonly string[], ctx: StageContext = {}): Promise<ScanResult> {
   return scan(paths, ctx);
@@ -26,7 +28,8 @@ export async function scanPaths(paths: readonly string[], ctx: StageContext = {}
 
 /**
  * Load one series found by {@link scanPaths} as a Volume in physical units (HU, SUVbw or raw).
- * Pixels are decoded in worker threads; progress per slice (stage 'load').
+ * Native pixels are converted on the caller's thread straight into the volume, a few slices per
+ * turn; compressed ones are decoded in worker threads. Progress per slice (stage 'load').
  *
  * @throws PipelineError('DICOM_REFUSED') for a stack scanning marked unloadable (see
  *   `SeriesInfo.refusal`), PipelineError('DICOM_LOAD') naming the first file that failed.

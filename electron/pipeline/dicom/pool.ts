@@ -1,6 +1,7 @@
 /**
  * A small pool of worker threads (at most 2) that parse and decode DICOM files off the
- * caller's thread. Each task has a time limit: a worker stuck on a pathological file is
+ * caller's thread: the work that needs dcmjs or a codec (plain headers and native frames are
+ * handled on the caller's thread, see runBoundedTask in tasks.ts). Workers start on first use. Each task has a time limit: a worker stuck on a pathological file is
  * terminated and replaced, and the file is reported — a parser loop can never hang ingest.
  *
  * DELINEO_INGEST_WORKERS=1 or 2 sets the number of workers; 0 runs tasks on the caller's thread

@@ -1,4 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedData } from '../../../test/paths.ts';
 import { runBoundedTask, runTask, type FramesRequest } from './tasks.ts';
@@ -52,5 +54,36 @@ describe('runBoundedTask (work on the caller\'s thread)', () => {
     expect(await runBoundedTask({ ...req, header: undefined })).toBeNull();
     const other = syntaxes('CTImage.dcm_LittleEndianImplicitTransferSyntax_1.2.840.10008.1.2.dcm');
     expect(await runBoundedTask({ ...req, path: other, expect: { ...req.expect, sopInstanceUID: '1.2.3' } })).toBeNull();
+  });
+
+  it('leaves a header longer than the 128 KB head to the workers (work here stays bounded)', async () => {
+    // Explicit VR LE: meta, then a 200 KB private OB element before the identity.
+    const el = (g: number, e: number, vr: string, value: Uint8Array) => {
+      const long = vr === 'OB';
+      const h = Buffer.alloc(long ? 12 : 8);
+      h.writeUInt16LE(g, 0); h.writeUInt16LE(e, 2); h.write(vr, 4, 'latin1');
+      if (long) h.writeUInt32LE(value.length, 8); else h.writeUInt16LE(value.length, 6);
+      return Buffer.concat([h, value]);
+    };
+    const text = (s: string) => Buffer.from(s.length % 2 ? s + '\0' : s, 'latin1');
+    const file = Buffer.concat([
+      Buffer.alloc(128), Buffer.from('DICM'),
+      el(0x0002, 0x0010, 'UI', text('1.2.840.10008.1.2.1')),
+      el(0x0008, 0x0016, 'UI', text('1.2.840.10008.5.1.4.1.1.2')),
+      el(0x0008, 0x0018, 'UI', text('1.2.3.4')),
+      el(0x0008, 0x0060, 'CS', text('CT')),
+      el(0x0009, 0x1010, 'OB', new Uint8Array(200 * 1024)),
+      el(0x0020, 0x000e, 'UI', text('1.2.3.5')),
+    ]);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'delineo-tasks-'));
+    try {
+      const big = path.join(dir, 'long-header.dcm');
+      writeFileSync(big, file);
+      expect(await runBoundedTask({ op: 'header', path: big })).toBeNull();
+      const full = await runTask({ op: 'header', path: big });
+      expect(full.ok && full.header.seriesInstanceUID).toBe('1.2.3.5');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

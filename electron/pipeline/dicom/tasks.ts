@@ -51,8 +51,10 @@ const spareHeads: Uint8Array[] = [];
  * Run a task on the caller's thread if only our own bounded code is needed — the layout walk,
  * the header fast path, native pixel conversion: loops over lengths already checked against
  * the bytes, so no time limit or worker isolation is needed — else resolve null and leave the
- * task to a worker (dcmjs, codecs, large multi-frame files). Saves the workers' start-up
- * (type stripping, module loading: ~100 ms each) for ordinary CT and MR series.
+ * task to a worker (dcmjs, codecs, headers beyond the first 128 KB, files over 16 MB, more than
+ * 8 frames). Each call is a few milliseconds of work between awaits, so the caller's event
+ * loop keeps turning. Saves the workers' start-up (type stripping, module loading: ~100 ms
+ * each) for ordinary CT and MR series.
  */
 export async function runBoundedTask(req: TaskRequest): Promise<TaskResult | null> {
   if (req.op === 'header') {
@@ -60,17 +62,18 @@ export async function runBoundedTask(req: TaskRequest): Promise<TaskResult | nul
     // path makes strings), so a few buffers serve every file.
     const buffer = spareHeads.pop() ?? new Uint8Array(HEAD_BYTES);
     try {
-      // As runTask: the head first, the whole file when the head was not enough.
       const head = await readHead(req.path, HEAD_BYTES, buffer);
-      let layout: FileLayout | null = null;
-      if (head.size > head.bytes.length) {
-        try {
-          layout = analyseFile(head.bytes, req.path, head.size);
-        } catch {
-          // a header longer than the head, or a deflated dataset: read it all below
-        }
+      let layout: FileLayout;
+      try {
+        layout = analyseFile(head.bytes, req.path, head.size);
+      } catch (e) {
+        // Not DICOM is decided by the first bytes: the full task would say exactly this. A
+        // header longer than the head (or deflated) is left to a worker, which reads it all:
+        // work here stays bounded by the head's size.
+        if (e instanceof PipelineError && e.code === 'DICOM_NOT_DICOM') throw e;
+        if (head.size > head.bytes.length) return null;
+        throw e;
       }
-      layout ??= analyseFile(head.size > head.bytes.length ? await readBytes(req.path) : head.bytes, req.path);
       const header = fastHeader(layout, req.path);
       return header ? { ok: true, header } : null;
     } catch (e) {
@@ -83,7 +86,8 @@ export async function runBoundedTask(req: TaskRequest): Promise<TaskResult | nul
   try {
     if (!req.header || req.frames.length > BOUNDED_FRAMES) return null;
     const buffer = spare.pop();
-    const bytes = await readBytes(req.path, undefined, buffer).catch((e) => {
+    // Larger files (big multi-frame objects) go to a worker: a turn here stays short.
+    const bytes = await readBytes(req.path, SPARE_BYTES, buffer).catch((e) => {
       if (buffer) spare.push(buffer);
       throw e;
     });
