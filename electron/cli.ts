@@ -4,7 +4,7 @@
  * for was done.
  */
 import { oneLine } from './pipeline/errors.ts';
-import { EXIT, UsageError, type CliCommand } from './cli/io.ts';
+import { EXIT, HelpRequested, UsageError, type CliCommand } from './cli/io.ts';
 
 const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
   inspect: () => import('./cli/inspect.ts'),
@@ -46,6 +46,10 @@ export async function main(argv: string[]): Promise<number> {
     const { command } = await load();
     return await command(rest);
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      process.stdout.write(e.usage + '\n');
+      return EXIT.ok;
+    }
     if (e instanceof UsageError) {
       process.stderr.write(`delineo ${name}: ${e.message}\n`);
       return EXIT.usage;

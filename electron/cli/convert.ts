@@ -21,14 +21,9 @@ export const command: CliCommand = async (argv) => {
       rtstruct: { type: 'string' },
       roi: { type: 'string' },
       json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
   );
-  if (values.help) {
-    process.stdout.write(USAGE + '\n');
-    return EXIT.ok;
-  }
   if (!values.out) throw new UsageError(`--out is required\n${USAGE}`);
   if (values.rtstruct) {
     if (values.series) throw new UsageError(`--series and --rtstruct cannot be combined\n${USAGE}`);

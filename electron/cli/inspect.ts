@@ -65,11 +65,7 @@ function printHuman(result: ScanResult): void {
 
 /** `delineo inspect`. */
 export const command: CliCommand = async (argv) => {
-  const { values, positionals } = parseCli(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
-  if (values.help) {
-    process.stdout.write(USAGE + '\n');
-    return EXIT.ok;
-  }
+  const { values, positionals } = parseCli(argv, { json: { type: 'boolean' } }, USAGE);
   if (positionals.length === 0) throw new UsageError(`no paths given\n${USAGE}`);
   const result = await scanPaths(positionals, { signal: interruptSignal(), onProgress: stderrProgress() });
   if (values.json) printJson(inspectJson(result));

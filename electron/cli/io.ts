@@ -14,8 +14,22 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** node:util parseArgs with errors turned into UsageError (one line, no stack). */
+/** `--help` / `-h` was given: the dispatcher prints `usage` on stdout and exits 0. */
+export class HelpRequested extends Error {
+  override readonly name = 'HelpRequested';
+  readonly usage: string;
+  constructor(usage: string) {
+    super('help requested');
+    this.usage = usage;
+  }
+}
+
+/**
+ * node:util parseArgs with errors turned into UsageError (one line, no stack). Every command
+ * takes `--help`/`-h`, which ends the command with {@link HelpRequested} before any work.
+ */
 export function parseCli<T extends ParseArgsConfig['options']>(argv: string[], options: T, usage: string) {
+  if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequested(usage);
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {

@@ -27,14 +27,9 @@ export const command: CliCommand = async (argv) => {
       method: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
   );
-  if (values.help) {
-    process.stdout.write(USAGE + '\n');
-    return EXIT.ok;
-  }
   if (!values.fixed || !values.moving) throw new UsageError(`--fixed and --moving are required\n${USAGE}`);
   if (positionals.length === 0) throw new UsageError(`no paths given\n${USAGE}`);
   const method = (values.method ?? 'auto') as RegistrationChoice;

@@ -27,12 +27,7 @@ export const command: CliCommand = async (argv) => {
     input: { type: 'string', multiple: true },
     threads: { type: 'string' },
     json: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
   }, USAGE);
-  if (values.help) {
-    process.stdout.write(USAGE + '\n');
-    return EXIT.ok;
-  }
   if (!values.out) throw new UsageError(`--out <dir> is required\n${USAGE}`);
   const device = values.device as DeviceChoice;
   if (!DEVICE_CHOICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICE_CHOICES.join(', ')}, not '${values.device}'`);
