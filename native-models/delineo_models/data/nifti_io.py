@@ -104,19 +104,20 @@ def write_nifti(path: str | Path, data: np.ndarray, affine: np.ndarray, overwrit
     return p
 
 
-def write_json_atomic(path: str | Path, obj, overwrite: bool = False) -> Path:
-    """Write JSON atomically (temp file, fsync, rename), 2-space indented."""
-    import json
+def write_text_atomic(path: str | Path, text: str, overwrite: bool = True) -> Path:
+    """Write a text file atomically (temp file in the same folder, fsync, rename).
 
+    Raises:
+        FileExistsError: when ``path`` exists and ``overwrite`` is False.
+    """
     p = Path(path)
     if p.exists() and not overwrite:
         raise FileExistsError(f"{p}: exists; refusing to overwrite")
     p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=p.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=p.suffix, dir=p.parent)
     try:
         with os.fdopen(fd, "w") as fh:
-            json.dump(obj, fh, indent=2)
-            fh.write("\n")
+            fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, p)
@@ -125,3 +126,10 @@ def write_json_atomic(path: str | Path, obj, overwrite: bool = False) -> Path:
             os.unlink(tmp)
         raise
     return p
+
+
+def write_json_atomic(path: str | Path, obj, overwrite: bool = False) -> Path:
+    """Write JSON atomically (temp file, fsync, rename), 2-space indented."""
+    import json
+
+    return write_text_atomic(path, json.dumps(obj, indent=2) + "\n", overwrite=overwrite)

@@ -31,7 +31,8 @@ from ..data.nifti_io import read_nifti
 from ..data.paths import WORK_DATA
 from ..data.phantom import make_phantom_dataset
 from ..data.preprocess import PAPER_NORMALIZATION, global_foreground_stats
-from .markdown import fmt_mean_sd, provenance, table, write_text_atomic
+from .markdown import fmt_mean_sd, provenance, table
+from ..data.nifti_io import write_text_atomic
 from .metrics import asd_mm, dice, hd95_mm, jaccard, summarize
 from .predictors import RunPredictor, load_cases
 

@@ -22,7 +22,8 @@ from ..data.importers import BRATS2013_SPLIT, import_brats2013, import_real_sts
 from ..data.nifti_io import read_nifti
 from ..data.paths import WORK_DATA, shared_data
 from .baselines import suv25, suv41
-from .markdown import fmt, fmt_mean_sd, provenance, table, write_text_atomic
+from .markdown import fmt, fmt_mean_sd, provenance, table
+from ..data.nifti_io import write_text_atomic
 from .metrics import case_metrics, summarize
 from .predictors import RunPredictor, Suv25Predictor, Suv41Predictor, load_cases
 
