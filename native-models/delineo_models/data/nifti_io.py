@@ -90,18 +90,7 @@ def write_nifti(path: str | Path, data: np.ndarray, affine: np.ndarray, overwrit
     img.set_qform(affine, code=1)
     p.parent.mkdir(parents=True, exist_ok=True)
     suffix = ".nii.gz" if p.name.endswith(".nii.gz") else ".nii"
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=p.parent)
-    os.close(fd)
-    try:
-        nib.save(img, tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return p
+    return _replace_atomically(p, suffix, lambda tmp: nib.save(img, tmp))
 
 
 def write_text_atomic(path: str | Path, text: str, overwrite: bool = True) -> Path:
@@ -114,11 +103,17 @@ def write_text_atomic(path: str | Path, text: str, overwrite: bool = True) -> Pa
     if p.exists() and not overwrite:
         raise FileExistsError(f"{p}: exists; refusing to overwrite")
     p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=p.suffix, dir=p.parent)
+    return _replace_atomically(p, p.suffix, lambda tmp: Path(tmp).write_text(text))
+
+
+def _replace_atomically(p: Path, suffix: str, write) -> Path:
+    """Let ``write(tmp)`` fill a temp file beside ``p``, fsync it, rename it onto ``p``; the
+    temp file never outlives a failure."""
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=p.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-            fh.flush()
+        write(tmp)
+        with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, p)
     except BaseException:

@@ -83,36 +83,41 @@ def surface_distances(pred, ref, spacing) -> tuple[np.ndarray, np.ndarray]:
     return d_to_r[sp], d_to_p[sr]
 
 
-def asd_mm(pred, ref, spacing, symmetric: bool = True) -> float:
-    """Average (symmetric) surface distance in mm; NaN if exactly one mask is empty."""
+def _distances_or_convention(pred, ref, spacing):
+    """Surface distances both ways, or the empty-mask convention as a float: 0.0 when both
+    masks are empty (perfect agreement), NaN when exactly one is (distance undefined)."""
     p, r = _pair(pred, ref)
     if not p.any() and not r.any():
         return 0.0
     if not p.any() or not r.any():
         return math.nan
-    a, b = surface_distances(p, r, spacing)
+    return surface_distances(p, r, spacing)
+
+
+def asd_mm(pred, ref, spacing, symmetric: bool = True) -> float:
+    """Average (symmetric) surface distance in mm; NaN if exactly one mask is empty."""
+    d = _distances_or_convention(pred, ref, spacing)
+    if isinstance(d, float):
+        return d
+    a, b = d
     return float(np.concatenate([a, b]).mean()) if symmetric else float(a.mean())
 
 
 def hd95_mm(pred, ref, spacing) -> float:
     """95th percentile of the pooled symmetric surface distances, mm; NaN if one mask is empty."""
-    p, r = _pair(pred, ref)
-    if not p.any() and not r.any():
-        return 0.0
-    if not p.any() or not r.any():
-        return math.nan
-    a, b = surface_distances(p, r, spacing)
+    d = _distances_or_convention(pred, ref, spacing)
+    if isinstance(d, float):
+        return d
+    a, b = d
     return float(np.percentile(np.concatenate([a, b]), 95))
 
 
 def hd_mm(pred, ref, spacing) -> float:
     """Hausdorff distance (paper 003 eq. 9) between the two surfaces, mm."""
-    p, r = _pair(pred, ref)
-    if not p.any() and not r.any():
-        return 0.0
-    if not p.any() or not r.any():
-        return math.nan
-    a, b = surface_distances(p, r, spacing)
+    d = _distances_or_convention(pred, ref, spacing)
+    if isinstance(d, float):
+        return d
+    a, b = d
     return float(max(a.max(), b.max()))
 
 
