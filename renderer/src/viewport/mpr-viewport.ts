@@ -119,15 +119,8 @@ export class MprViewport {
     if (this.#base) this.#removeLayer(this.#base);
     this.#baseImage = img;
     this.#axis = sliceAxis(img.affine, this.kind);
-    const { image, array } = makeImage(img);
-    const mapper = vtkImageMapper.newInstance();
-    mapper.setInputData(image);
-    mapper.setSlicingMode(this.#axis);
-    const actor = vtkImageSlice.newInstance();
-    actor.setMapper(mapper);
-    actor.getProperty().setInterpolationTypeToLinear();
-    this.#base = { image, mapper, actor, array };
-    this.#renderer.addActor(actor);
+    this.#base = this.#addLayer(img, this.#axis);
+    this.#base.actor.getProperty().setInterpolationTypeToLinear();
     this.setWindow(window.width, window.center);
     this.resetCamera();
     this.setSlice(Math.floor(img.size[this.#axis] / 2));
@@ -146,14 +139,7 @@ export class MprViewport {
     if (this.#fusion) this.#removeLayer(this.#fusion);
     this.#fusion = null;
     if (img) {
-      const { image, array } = makeImage(img);
-      const mapper = vtkImageMapper.newInstance();
-      mapper.setInputData(image);
-      mapper.setSlicingMode(sliceAxis(img.affine, this.kind));
-      const actor = vtkImageSlice.newInstance();
-      actor.setMapper(mapper);
-      this.#fusion = { image, mapper, actor, array };
-      this.#renderer.addActor(actor);
+      this.#fusion = this.#addLayer(img, sliceAxis(img.affine, this.kind));
       this.setFusionStyle(colormap, range, opacity);
       this.#syncSlices();
     }
@@ -188,24 +174,17 @@ export class MprViewport {
     if (this.#uncertainty) this.#removeLayer(this.#uncertainty);
     this.#uncertainty = null;
     if (img) {
-      const { image, array } = makeImage(img);
-      const mapper = vtkImageMapper.newInstance();
-      mapper.setInputData(image);
-      mapper.setSlicingMode(this.#axis);
-      const actor = vtkImageSlice.newInstance();
-      actor.setMapper(mapper);
+      this.#uncertainty = this.#addLayer(img, this.#axis);
       const ctf = vtkColorTransferFunction.newInstance();
       ctf.addRGBPoint(0, 0.5, 0, 1);
       ctf.addRGBPoint(0.5, 1, 0, 1);
       const pwf = vtkPiecewiseFunction.newInstance();
       pwf.addPoint(0.05, 0);
       pwf.addPoint(0.5, 0.8);
-      const prop = actor.getProperty();
+      const prop = this.#uncertainty.actor.getProperty();
       prop.setRGBTransferFunction(0, ctf);
       prop.setScalarOpacity(0, pwf);
       prop.setUseLookupTableScalarRange(true);
-      this.#uncertainty = { image, mapper, actor, array };
-      this.#renderer.addActor(actor);
       this.#syncSlices();
     }
     this.requestRender();
@@ -224,15 +203,8 @@ export class MprViewport {
       let layer = this.#masks.get(m.id);
       if (!layer || layer.array.getData() !== m.data) {
         if (layer) this.#removeLayer(layer);
-        const { image, array } = makeImage({ ...grid, values: m.data });
-        const mapper = vtkImageMapper.newInstance();
-        mapper.setInputData(image);
-        mapper.setSlicingMode(this.#axis);
-        const actor = vtkImageSlice.newInstance();
-        actor.setMapper(mapper);
-        layer = { image, mapper, actor, array };
+        layer = this.#addLayer({ ...grid, values: m.data }, this.#axis);
         this.#masks.set(m.id, layer);
-        this.#renderer.addActor(actor);
       }
       const ctf = vtkColorTransferFunction.newInstance();
       ctf.addRGBPoint(0, 0, 0, 0);
@@ -376,6 +348,18 @@ export class MprViewport {
     cam.setParallelScale(this.#parallelScale);
     this.#renderer.resetCameraClippingRange();
     this.requestRender();
+  }
+
+  /** A new image layer sliced along `axis`, added to the renderer (removed by #removeLayer). */
+  #addLayer(img: ViewImage, axis: number): Layer {
+    const { image, array } = makeImage(img);
+    const mapper = vtkImageMapper.newInstance();
+    mapper.setInputData(image);
+    mapper.setSlicingMode(axis);
+    const actor = vtkImageSlice.newInstance();
+    actor.setMapper(mapper);
+    this.#renderer.addActor(actor);
+    return { image, mapper, actor, array };
   }
 
   #removeLayer(l: Layer): void {
