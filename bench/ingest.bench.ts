@@ -108,6 +108,7 @@ export default async function bench(): Promise<void> {
     spawnSync(process.execPath, ['-e', '0']);
     const nodeStart = performance.now() - t0;
     const best = (xs: number[]) => Math.min(...xs);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const scanLoad = best(ours.map((r) => r.scanMs + r.loadMs));
     const all = best(ours.map((r) => r.scanMs + r.loadMs + r.writeMs));
     const d2n = best(theirs);
@@ -119,6 +120,8 @@ export default async function bench(): Promise<void> {
       `scan ${best(ours.map((o) => o.scanMs)).toFixed(0)} ms + load ${best(ours.map((o) => o.loadMs)).toFixed(0)} ms = ${scanLoad.toFixed(0)} ms → ${((r.slices / scanLoad) * 1000).toFixed(0)} slices/s`,
       `with NIfTI write (.nii): ${all.toFixed(0)} ms; dcm2niix -z n (whole process): ${d2n.toFixed(0)} ms; Node start-up alone: ${nodeStart.toFixed(0)} ms`,
       `ratio ours/dcm2niix: ${(scanLoad / d2n).toFixed(2)} (scan+load), ${(all / d2n).toFixed(2)} (scan+load+write)  [goal ≤ 1.0]`,
+      // dcm2niix's own time swings (its write of the .nii is mostly kernel time), so show the spread too.
+      `medians: ours scan+load ${median(ours.map((o) => o.scanMs + o.loadMs)).toFixed(0)} ms, dcm2niix ${median(theirs).toFixed(0)} ms (range ${d2n.toFixed(0)}–${Math.max(...theirs).toFixed(0)}) → ratio ${(median(ours.map((o) => o.scanMs + o.loadMs)) / median(theirs)).toFixed(2)}`,
       `ingest module import before the scan (TypeScript stripping; not in the ratio): ${best(ours.map((o) => o.importMs)).toFixed(0)} ms`,
       `DELINEO_INGEST_WORKERS=1 (a plain CT needs no worker now, so this should match): scan+load ${best(oneWorker.map((o) => o.scanMs + o.loadMs)).toFixed(0)} ms, ratio ${(best(oneWorker.map((o) => o.scanMs + o.loadMs)) / d2n).toFixed(2)}`,
       `warm (second study in the same process, as in the app): scan ${best(ours.map((o) => o.warmScanMs)).toFixed(0)} ms + load ${best(ours.map((o) => o.warmLoadMs)).toFixed(0)} ms → ${((r.slices / best(ours.map((o) => o.warmScanMs + o.warmLoadMs))) * 1000).toFixed(0)} slices/s, ratio ${(best(ours.map((o) => o.warmScanMs + o.warmLoadMs)) / d2n).toFixed(2)}`,

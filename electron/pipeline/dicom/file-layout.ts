@@ -39,6 +39,12 @@ export interface FileLayout {
   /** Syntax dcmjs must read `headerBuffer` with (deflated datasets are already inflated). */
   readonly headerSyntaxUID: string;
   readonly pixelData: PixelLocation | null;
+  /**
+   * Where native Pixel Data of defined length lies in the file itself (also when only the head
+   * was read), so that a load can read the pixels straight into the volume; null when there are
+   * none or they are encapsulated, deflated or of undefined length.
+   */
+  readonly pixelSpan: PixelSpan | null;
   /** Whether the dataset has Pixel Data (also when only the head of the file was read). */
   readonly hasPixelData: boolean;
   /** SOP Instance UID read straight from the bytes (lets a load skip a full header parse). */
@@ -49,6 +55,12 @@ export interface FileLayout {
    * fast path read plain attributes without a full parser.
    */
   readonly topLevel: readonly TopElement[];
+}
+
+/** A byte range of a file: offset from the file's first byte, length in bytes. */
+export interface PixelSpan {
+  readonly offset: number;
+  readonly length: number;
 }
 
 /** A top-level element located by the walk. */
@@ -114,14 +126,15 @@ export function analyseFile(bytes: Uint8Array, path: string, fileSize = bytes.le
   const reader: Reader = { view: new DataView(dataset.buffer, dataset.byteOffset, dataset.byteLength), le, explicit };
   const partial = fileSize > bytes.length;
   const found: Element[] = [];
-  const { pixelAt, pixelData, sopInstanceUID } = walkTopLevel(reader, dataset, bad, partial ? fileSize - datasetStart : -1, found);
+  const { pixelAt, pixelData, pixelValue, sopInstanceUID } = walkTopLevel(reader, dataset, bad, partial ? fileSize - datasetStart : -1, found);
+  const pixelSpan = pixelValue && syntax !== DEFLATED_LE && isNativeSyntax(syntax) ? { offset: datasetStart + pixelValue.at, length: pixelValue.length } : null;
 
   const headerSyntaxUID = syntax === DEFLATED_LE ? EXPLICIT_LE : isNativeSyntax(syntax) ? syntax : EXPLICIT_LE;
   const headerBuffer = buildPart10(headerSyntaxUID, dataset.subarray(0, pixelAt));
   const hasPixelData = pixelAt < dataset.length || (partial && pixelData !== null);
   const base = headerBuffer.byteLength - pixelAt;
   const topLevel = found.map((e) => ({ group: e.group, element: e.element, vr: e.vr, length: e.length, value: e.value + base }));
-  return { transferSyntaxUID: syntax, hadMeta, headerBuffer, headerSyntaxUID, pixelData: partial ? null : pixelData, hasPixelData, sopInstanceUID, topLevel };
+  return { transferSyntaxUID: syntax, hadMeta, headerBuffer, headerSyntaxUID, pixelData: partial ? null : pixelData, pixelSpan, hasPixelData, sopInstanceUID, topLevel };
 }
 
 /** True for syntaxes whose pixel data is native (not encapsulated). */
@@ -209,6 +222,8 @@ function readElement(r: Reader, p: number, end: number, bad: (m: string) => Erro
 interface TopLevel {
   pixelAt: number;
   pixelData: PixelLocation | null;
+  /** Offset (in the dataset) and length of a defined-length Pixel Data value. */
+  pixelValue?: { at: number; length: number };
   sopInstanceUID: string;
 }
 
@@ -226,13 +241,14 @@ function walkTopLevel(r: Reader, d: Uint8Array, bad: (m: string) => Error, whole
         if (el.length !== UNDEFINED && el.value + el.length > wholeLength) {
           throw bad(`Pixel Data declares ${el.length} bytes but only ${wholeLength - el.value} are in the file (truncated)`);
         }
-        return { pixelAt: p, pixelData: { kind: 'native', bytes: new Uint8Array(0) }, sopInstanceUID };
+        const pixelValue = el.length === UNDEFINED ? undefined : { at: el.value, length: el.length };
+        return { pixelAt: p, pixelData: { kind: 'native', bytes: new Uint8Array(0) }, pixelValue, sopInstanceUID };
       }
       if (el.length === UNDEFINED) return { pixelAt: p, pixelData: readFragments(r, d, el.value, bad), sopInstanceUID };
       if (el.value + el.length > end) {
         throw bad(`Pixel Data declares ${el.length} bytes but only ${end - el.value} are in the file (truncated)`);
       }
-      return { pixelAt: p, pixelData: { kind: 'native', bytes: d.subarray(el.value, el.value + el.length) }, sopInstanceUID };
+      return { pixelAt: p, pixelData: { kind: 'native', bytes: d.subarray(el.value, el.value + el.length) }, pixelValue: { at: el.value, length: el.length }, sopInstanceUID };
     }
     if (el.group === 0x0008 && el.element === 0x0018 && el.length < 256 && el.value + el.length <= end) {
       sopInstanceUID = ascii(d, el.value, el.length).replace(/\0/g, '').trim();

@@ -46,15 +46,17 @@ export async function load(series: SeriesInfo, ctx: StageContext = {}): Promise<
     while (next < files.length) {
       const [path, { refs, slots }] = files[next++];
       ctx.signal?.throwIfAborted();
+      const scanned = recallHeader(path, refs[0].sopInstanceUID);
       const req = {
         op: 'frames',
         path,
         frames: refs.map((r) => r.frame),
         scale,
         expect: { sopInstanceUID: refs[0].sopInstanceUID, rows: ny, columns: nx },
-        header: recallHeader(path, refs[0].sopInstanceUID),
+        header: scanned?.header,
+        pixelSpan: scanned?.pixelSpan,
       } as const;
-      // Native pixels are converted here straight into the volume (no copy); the rest (codecs,
+      // Native pixels are read here straight into the volume (no copy); the rest (codecs,
       // files needing a full parse) go to the workers.
       const here = await runBoundedTask({ ...req, targets: slots.map((k) => stack.subarray(k * plane, (k + 1) * plane)) });
       if (here?.ok) {

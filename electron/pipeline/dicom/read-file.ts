@@ -5,7 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import { PipelineError } from '../errors.ts';
-import { analyseFile, isNativeSyntax, MAX_FILE_BYTES, EXPLICIT_BE, type FileLayout } from './file-layout.ts';
+import { analyseFile, isNativeSyntax, MAX_FILE_BYTES, EXPLICIT_BE, EXPLICIT_LE, IMPLICIT_LE, type FileLayout, type PixelSpan } from './file-layout.ts';
 import { fastHeader } from './fast-header.ts';
 import { extractHeader, type FileHeader } from './header.ts';
 import type { PixelModule } from './pixels.ts';
@@ -73,6 +73,55 @@ export async function parseFile(bytes: Uint8Array, path: string, fileSize = byte
   const { parseHeader } = await import('./dcmjs-parse.ts');
   const dataset = parseHeader(layout, path);
   return { layout, header: extractHeader(dataset, path, layout.transferSyntaxUID, layout.hasPixelData) };
+}
+
+/**
+ * Whether a scanned image can be read by `readNative16Into`: one frame of native 16-bit
+ * greyscale in a little-endian syntax, its Pixel Data located in the file — nearly every CT
+ * and MR slice.
+ */
+export function readsInPlace(header: FileHeader, span: PixelSpan | null | undefined): span is PixelSpan {
+  const p = header.pixel;
+  return !!span && !!p && header.numberOfFrames === 1 && p.bitsAllocated === 16 && p.samplesPerPixel === 1 &&
+    (header.transferSyntaxUID === IMPLICIT_LE || header.transferSyntaxUID === EXPLICIT_LE) && span.length >= 2 * p.rows * p.columns;
+}
+
+/**
+ * Read the one frame of a scanned 16-bit native image straight into `out` (rows × columns
+ * floats, e.g. a slice of the volume) in physical units × `scale`. The pixel bytes land in the
+ * first half of `out`'s own memory and are widened in place from the last value to the first,
+ * so each 16-bit value is read before a float covers it. No per-file buffer, no copy, and the
+ * kernel faults the volume's pages in on a pool thread instead of the caller's.
+ *
+ * The file's head is read alongside and walked again: resolves false (with `out` holding
+ * garbage) when the file is not the one scanning saw — another instance, syntax or pixel
+ * position, or shorter — so that the caller takes the general path.
+ *
+ * @param headBuffer a spare buffer for the head (used when large enough).
+ */
+export async function readNative16Into(path: string, header: FileHeader, span: PixelSpan, scale: number, out: Float32Array, headBuffer?: Uint8Array): Promise<boolean> {
+  const p = header.pixel!;
+  const n = p.rows * p.columns;
+  if (out.length !== n) return false;
+  const head = headBuffer && headBuffer.length >= span.offset ? headBuffer.subarray(0, span.offset) : new Uint8Array(span.offset);
+  const pixels = new Uint8Array(out.buffer, out.byteOffset, 2 * n);
+  const handle = await open(path, 'r');
+  try {
+    const [h, px] = await Promise.all([handle.read(head, 0, head.length, 0), handle.read(pixels, 0, pixels.length, span.offset)]);
+    if (h.bytesRead !== head.length || px.bytesRead !== pixels.length) return false;
+  } finally {
+    await handle.close();
+  }
+  const layout = analyseFile(head, path, span.offset + span.length);
+  const same = layout.sopInstanceUID === header.sopInstanceUID && layout.transferSyntaxUID === header.transferSyntaxUID &&
+    layout.pixelSpan?.offset === span.offset && layout.pixelSpan.length === span.length;
+  if (!same) return false;
+  const fh = header.frames[0];
+  const slope = fh.rescaleSlope * scale, intercept = fh.rescaleIntercept * scale;
+  const values = new Uint16Array(out.buffer, out.byteOffset, n);
+  if (p.pixelRepresentation === 1) widenSigned16(values, out, n, 32 - p.bitsStored, slope, intercept);
+  else widenMasked16(values, out, n, p.bitsStored > 0 && p.bitsStored < 16 ? (1 << p.bitsStored) - 1 : 0xffff, slope, intercept);
+  return true;
 }
 
 /**
@@ -179,6 +228,16 @@ function masked16(values: Uint16Array, out: Float32Array, n: number, mask: numbe
 
 function signed16(values: Uint16Array, out: Float32Array, n: number, shift: number, slope: number, intercept: number): void {
   for (let i = 0; i < n; i++) out[i] = ((values[i] << shift) >> shift) * slope + intercept;
+}
+
+// In place: `values` views the first half of `out`'s memory; from the last value down, a float
+// only ever covers 16-bit values already read.
+function widenMasked16(values: Uint16Array, out: Float32Array, n: number, mask: number, slope: number, intercept: number): void {
+  for (let i = n - 1; i >= 0; i--) out[i] = (values[i] & mask) * slope + intercept;
+}
+
+function widenSigned16(values: Uint16Array, out: Float32Array, n: number, shift: number, slope: number, intercept: number): void {
+  for (let i = n - 1; i >= 0; i--) out[i] = ((values[i] << shift) >> shift) * slope + intercept;
 }
 
 /** The bytes of one frame of encapsulated Pixel Data. */

@@ -98,7 +98,7 @@ export async function scan(paths: readonly string[], ctx: StageContext = {}): Pr
       if (result.ok) {
         if (result.header.sopClassUID !== DICOMDIR_CLASS) {
           found.push({ header: result.header, order });
-          rememberHeader(result.header);
+          rememberHeader(result.header, result.pixelSpan);
         }
       } else if (file.explicit || result.code !== 'DICOM_NOT_DICOM' || CLAIMS_DICOM.test(file.path)) {
         errors.push({ path: file.path, message: result.message });

@@ -1,8 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedData } from '../../../test/paths.ts';
+import { analyseFile } from './file-layout.ts';
+import { readNative16Into } from './read-file.ts';
 import { runBoundedTask, runTask, type FramesRequest } from './tasks.ts';
 
 const ct = (name: string) => sharedData('ct-lung-philips', name);
@@ -85,5 +87,69 @@ describe('runBoundedTask (work on the caller\'s thread)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  // The scan's pixel span lets a load read a slice's pixels straight into the volume.
+  const inPlaceCases = [
+    ['unsigned 12-of-16-bit CT (Philips)', ct('1-01.dcm')],
+    ['signed 16-bit CT, Implicit VR', syntaxes('CTImage.dcm_LittleEndianImplicitTransferSyntax_1.2.840.10008.1.2.dcm')],
+    ['signed 16-bit CT, Explicit VR', syntaxes('CTImage.dcm_LittleEndianExplicitTransferSyntax_1.2.840.10008.1.2.1.dcm')],
+  ] as const;
+  it.each(inPlaceCases)('reads the pixels of a %s in place, equal to the full task', async (_, path) => {
+    const scanned = await runBoundedTask({ op: 'header', path });
+    if (!scanned?.ok) throw new Error('not scanned on the caller\'s thread');
+    const span = scanned.pixelSpan!;
+    // The span is where the whole-file walk finds the Pixel Data value.
+    const bytes = new Uint8Array(readFileSync(path));
+    const whole = analyseFile(bytes, path);
+    expect(whole.pixelSpan).toEqual(span);
+    expect(whole.pixelData?.kind === 'native' && whole.pixelData.bytes.byteOffset - bytes.byteOffset).toBe(span.offset);
+    const { rows, columns } = scanned.header.pixel!;
+    const n = rows * columns;
+    const req: FramesRequest = { op: 'frames', path, frames: [1], scale: 1, expect: { sopInstanceUID: scanned.header.sopInstanceUID, rows, columns }, header: scanned.header };
+    const full = await runTask(req);
+    if (!full.ok) throw new Error(full.message);
+    const volume = new Float32Array(n * 3).fill(7);
+    const slice = volume.subarray(n, 2 * n);
+    expect(await readNative16Into(path, scanned.header, span, 1, slice)).toBe(true);
+    expect(slice).toEqual(full.frames![0]);
+    // Neighbouring slices untouched.
+    expect(volume.subarray(0, n).every((v) => v === 7) && volume.subarray(2 * n).every((v) => v === 7)).toBe(true);
+    // Through the task, with a scale (as for PET).
+    const target = new Float32Array(n);
+    const here = await runBoundedTask({ ...req, pixelSpan: span, scale: 2, targets: [target] });
+    expect(here?.ok).toBe(true);
+    expect(target).toEqual(full.frames![0].map((v) => 2 * v));
+  });
+
+  it('refuses to read in place a file that is not what scanning saw, and still loads it right', async () => {
+    const file = ct('1-01.dcm');
+    const scanned = await runBoundedTask({ op: 'header', path: file });
+    if (!scanned?.ok) throw new Error('not scanned on the caller\'s thread');
+    const span = scanned.pixelSpan!;
+    const n = 512 * 512;
+    const out = new Float32Array(n);
+    // Pixels elsewhere than scanning found them, or more of them.
+    expect(await readNative16Into(file, scanned.header, { ...span, offset: span.offset + 2 }, 1, out)).toBe(false);
+    expect(await readNative16Into(file, scanned.header, { ...span, length: span.length + 2 }, 1, out)).toBe(false);
+    // Another instance now at this path.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'delineo-tasks-'));
+    try {
+      const moved = path.join(dir, 'slice.dcm');
+      copyFileSync(ct('1-02.dcm'), moved);
+      expect(await readNative16Into(moved, { ...scanned.header, path: moved }, span, 1, out)).toBe(false);
+      // Truncated since scanning.
+      writeFileSync(moved, readFileSync(file).subarray(0, span.offset + 1000));
+      expect(await readNative16Into(moved, { ...scanned.header, path: moved }, span, 1, out)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // The task falls back to reading the whole file when the span is stale.
+    const req: FramesRequest = { op: 'frames', path: file, frames: [1], scale: 1, expect: { sopInstanceUID: scanned.header.sopInstanceUID, rows: 512, columns: 512 }, header: scanned.header };
+    const full = await runTask(req);
+    if (!full.ok) throw new Error(full.message);
+    const target = new Float32Array(n);
+    expect(await runBoundedTask({ ...req, pixelSpan: { ...span, offset: span.offset + 2 }, targets: [target] })).toMatchObject({ ok: true });
+    expect(target).toEqual(full.frames![0]);
   });
 });

@@ -5,8 +5,8 @@
 import { PipelineError } from '../errors.ts';
 import type { FileHeader } from './header.ts';
 import { fastHeader } from './fast-header.ts';
-import { analyseFile, isNativeSyntax, type FileLayout } from './file-layout.ts';
-import { parseFile, readBytes, readFrames, readHead } from './read-file.ts';
+import { analyseFile, isNativeSyntax, type FileLayout, type PixelSpan } from './file-layout.ts';
+import { parseFile, readBytes, readFrames, readHead, readNative16Into, readsInPlace } from './read-file.ts';
 
 /** Bytes read to parse a header while scanning; nearly every header is far smaller. */
 const HEAD_BYTES = 128 * 1024;
@@ -28,6 +28,8 @@ export interface FramesRequest {
   readonly expect: { readonly sopInstanceUID: string; readonly rows: number; readonly columns: number };
   /** The header scanning parsed, when still at hand: saves a second full parse. */
   readonly header?: FileHeader;
+  /** Where scanning found the file's native pixels, when it did. */
+  readonly pixelSpan?: PixelSpan | null;
   /** Arrays to fill (one per frame, rows × columns), recycled by the caller to keep memory flat. */
   readonly targets?: Float32Array[];
 }
@@ -35,7 +37,7 @@ export interface FramesRequest {
 export type TaskRequest = HeaderRequest | FramesRequest;
 
 export type TaskResult =
-  | { readonly ok: true; readonly header: FileHeader; readonly frames?: Float32Array[] }
+  | { readonly ok: true; readonly header: FileHeader; readonly pixelSpan?: PixelSpan | null; readonly frames?: Float32Array[] }
   | { readonly ok: false; readonly code: string; readonly message: string; readonly path: string };
 
 /** Most frames one bounded task decodes on the caller's thread (more go to a worker). */
@@ -75,7 +77,7 @@ export async function runBoundedTask(req: TaskRequest): Promise<TaskResult | nul
         throw e;
       }
       const header = fastHeader(layout, req.path);
-      return header ? { ok: true, header } : null;
+      return header ? { ok: true, header, pixelSpan: layout.pixelSpan } : null;
     } catch (e) {
       // Not DICOM, unreadable, malformed structure: the full task would report exactly this.
       return failureOf(e, req.path);
@@ -84,7 +86,18 @@ export async function runBoundedTask(req: TaskRequest): Promise<TaskResult | nul
     }
   }
   try {
-    if (!req.header || req.frames.length > BOUNDED_FRAMES) return null;
+    const h = req.header;
+    if (!h || req.frames.length > BOUNDED_FRAMES) return null;
+    if (h.sopInstanceUID !== req.expect.sopInstanceUID || h.pixel?.rows !== req.expect.rows || h.pixel?.columns !== req.expect.columns) return null;
+    const target = req.targets?.[0];
+    if (target && req.frames.length === 1 && readsInPlace(h, req.pixelSpan)) {
+      const head = spareHeads.pop() ?? new Uint8Array(HEAD_BYTES);
+      try {
+        if (await readNative16Into(req.path, h, req.pixelSpan, req.scale, target, head)) return { ok: true, header: h, frames: [target] };
+      } finally {
+        if (spareHeads.length < SPARE_MAX) spareHeads.push(head);
+      }
+    }
     const buffer = spare.pop();
     // Larger files (big multi-frame objects) go to a worker: a turn here stays short.
     const bytes = await readBytes(req.path, SPARE_BYTES, buffer).catch((e) => {
@@ -93,9 +106,7 @@ export async function runBoundedTask(req: TaskRequest): Promise<TaskResult | nul
     });
     try {
       const layout = analyseFile(bytes, req.path);
-      const h = req.header;
       if (!isNativeSyntax(layout.transferSyntaxUID) || layout.sopInstanceUID !== h.sopInstanceUID) return null;
-      if (h.sopInstanceUID !== req.expect.sopInstanceUID || h.pixel?.rows !== req.expect.rows || h.pixel?.columns !== req.expect.columns) return null;
       // readFrames writes into the targets; nothing keeps a view of the file's bytes after it.
       return { ok: true, header: h, frames: await readFrames({ layout, header: h }, req.frames, req.scale, req.targets) };
     } finally {
@@ -116,12 +127,14 @@ export async function runTask(req: TaskRequest): Promise<TaskResult> {
       const head = await readHead(req.path, HEAD_BYTES);
       if (head.size > head.bytes.length) {
         try {
-          return { ok: true, header: (await parseFile(head.bytes, req.path, head.size)).header };
+          const { header, layout } = await parseFile(head.bytes, req.path, head.size);
+          return { ok: true, header, pixelSpan: layout.pixelSpan };
         } catch {
           // a header longer than the head, or a deflated dataset: read it all below
         }
       }
-      return { ok: true, header: (await parseFile(head.size > head.bytes.length ? await readBytes(req.path) : head.bytes, req.path)).header };
+      const { header, layout } = await parseFile(head.size > head.bytes.length ? await readBytes(req.path) : head.bytes, req.path);
+      return { ok: true, header, pixelSpan: layout.pixelSpan };
     }
     const bytes = await readBytes(req.path);
     // With the scan's header, only the layout is needed — if the bytes still hold that instance.
