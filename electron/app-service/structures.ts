@@ -17,6 +17,8 @@ export interface StructureRecord {
   readonly interpretedType: string;
   readonly generation: RoiGeneration;
   readonly source: StructureSummary['source'];
+  /** Came back from the autosave journal. */
+  readonly restored?: boolean;
   readonly maskId: string;
   readonly referenceSeriesKey: string;
   readonly model: { readonly name: string; readonly version: string } | null;
@@ -101,6 +103,7 @@ export class StructureStore {
       interpretedType: r.interpretedType,
       generation: r.generation,
       source: r.source,
+      restored: r.restored ?? false,
       mask: this.#volumes.handle(r.maskId, { modality: 'SEG', units: 'label' }),
       referenceSeriesKey: r.referenceSeriesKey,
       volumeMl: volumeMl(mask, voxels),

@@ -180,8 +180,10 @@ export interface StructureSummary {
   /** RT ROI Interpreted Type: 'GTV', 'CTV', 'ORGAN', … */
   readonly interpretedType: string;
   readonly generation: RoiGeneration;
-  /** Where it came from: the model, an expert RTSTRUCT, a restored journal, or drawn by the user. */
-  readonly source: 'model' | 'expert' | 'journal' | 'user';
+  /** Where it came from: the model, an expert RTSTRUCT, or drawn by the user (kept across a restore). */
+  readonly source: 'model' | 'expert' | 'user';
+  /** True when it came back from the autosave journal (after a crash or an unsaved close). */
+  readonly restored: boolean;
   /** uint8 0/1 mask on the grid of `referenceSeriesKey`. */
   readonly mask: VolumeHandle;
   readonly referenceSeriesKey: string;

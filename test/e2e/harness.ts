@@ -4,7 +4,7 @@
  * (`vite build -c vite.renderer.config.ts`); the harness builds it when it is missing.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,9 +19,18 @@ export const RENDERER_DIR = path.join(REPO_ROOT, '.vite', 'renderer', 'main_wind
 export const E2E_ARTIFACTS = path.join(ARTIFACTS, 'e2e');
 export const DEMO_DIR = path.join(REPO_ROOT, 'demo', 'sts-002');
 
-/** Build the renderer if it is not there. */
+/** Newest modification time of the files under `dir` (0 when there are none). */
+function newestMtime(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .reduce((newest, e) => Math.max(newest, statSync(path.join(e.parentPath, e.name)).mtimeMs), 0);
+}
+
+/** Build the renderer if it is not there or older than its sources (a stale build tests old code). */
 export function ensureRendererBuilt(): void {
-  if (existsSync(path.join(RENDERER_DIR, 'index.html')) && !process.env.DELINEO_E2E_REBUILD) return;
+  const index = path.join(RENDERER_DIR, 'index.html');
+  const sources = ['renderer/src', 'electron/ipc'].map((d) => newestMtime(path.join(REPO_ROOT, d)));
+  if (existsSync(index) && statSync(index).mtimeMs > Math.max(...sources) && !process.env.DELINEO_E2E_REBUILD) return;
   execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: 'inherit' });
 }
 
