@@ -161,3 +161,32 @@ def test_sarcoma_bone_profile_draws_a_low_hu_femur():
             peaks.append(float(np.percentile(case["CT"], 99.9)))
     assert peaks and max(peaks) < 950 < CT_HU[CORTEX], peaks  # no 1100 HU cortex left
     assert min(peaks) > 200, peaks  # still bone, above soft tissue
+
+
+def test_sarcoma_pet_profile_varies_pet_resolution_and_adds_unlabelled_peritumoral_uptake():
+    # Half the masses get an FDG-avid shell that is not labelled, and the PSF is drawn per case.
+    from scipy import ndimage
+    from delineo_models.data.phantom import PROFILES
+    from delineo_models.data.phantom_anatomy import FAT, MUSCLE, Grid
+    from delineo_models.data.phantom_render import render_pet
+    halos = [generate_case(np.random.default_rng(s), ("CT", "PT"), (16, 64, 64), (3.0, 2.0, 2.0), **PROFILES["sarcoma-pet"])
+             for s in range(8)]
+    assert 0 < sum("peritumoral" in c["meta"]["distractors"] for c in halos) < 8
+    # Same draws with and without the shell: only the PET around the mass changes, not the label.
+    grid = Grid((16, 48, 48), (3.0, 2.0, 2.0))
+    z, y, x = np.indices(grid.shape)
+    tissue = np.full(grid.shape, MUSCLE, np.int8)
+    tissue[:, :, :4] = FAT
+    tumour = ((z - 8) * 3.0) ** 2 + ((y - 24) * 2.0) ** 2 + ((x - 24) * 2.0) ** 2 < 12.0 ** 2
+    none = np.zeros(grid.shape, bool)
+    def pet(halo, psf=6.0):
+        return render_pet(np.random.default_rng(0), grid, tissue, tumour, none, {}, psf, (10.0, 10.0), None, halo)
+    plain, shell = pet(None), pet((8.0, 0.5))
+    dist = ndimage.distance_transform_edt(~tumour, sampling=grid.spacing)
+    ring = (dist > 2) & (dist <= 6)
+    assert shell[ring].mean() > 1.5 * plain[ring].mean()
+    far = dist > 14
+    assert abs(shell[far].mean() - plain[far].mean()) < 0.05 * plain[far].mean()  # the shell fades out
+    # A wider PSF spreads the mass: lower peak, more uptake just outside it.
+    wide = pet(None, psf=10.0)
+    assert wide.max() < plain.max() and wide[ring].mean() > plain[ring].mean()

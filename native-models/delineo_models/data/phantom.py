@@ -51,12 +51,19 @@ PROFILES: dict[str, dict] = {
 # thin 300–800 HU cortex), which is what STS_002's femur looks like at 2 mm (median ~190–300 HU,
 # SUV 1.2–2.2) and what a model trained on shaft-like femurs (1100 HU cortex) called tumour.
 PROFILES["sarcoma-bone"] = {**PROFILES["sarcoma"], "marrow_hu": (120.0, 350.0), "cortex_hu": (300.0, 800.0)}
+# "sarcoma-pet": as "sarcoma-bone", with the PET of different scanners and reconstructions
+# (system resolution 5–10 mm FWHM instead of always 6) and, in half the cases, FDG-avid tissue
+# around the mass that is not tumour (peritumoral oedema/inflammation: a 3–10 mm shell at 20–70 %
+# of the tumour's uptake, unlabelled). The PET-avid extent of a real sarcoma can reach well past
+# the GTV drawn on CT/MR; a model that contours "where PET is warm" over-segments.
+PROFILES["sarcoma-pet"] = {**PROFILES["sarcoma-bone"], "psf_fwhm_mm": (5.0, 10.0),
+                           "peritumoral": {"probability": 0.5, "shell_mm": (3.0, 10.0), "fraction": (0.2, 0.7)}}
 
 
 def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spacing=DEFAULT_SPACING,
-                  mr_weighting: str = "T2", psf_fwhm_mm: float = 6.0, tumour_radius_mm=(8.0, 20.0),
+                  mr_weighting: str = "T2", psf_fwhm_mm: float | tuple[float, float] = 6.0, tumour_radius_mm=(8.0, 20.0),
                   tumour_suvmax=(3.0, 15.0), marrow_suv=None, body_scale=(1.0, 1.0),
-                  thigh_fraction: float = 0.5, marrow_hu=None, cortex_hu=None) -> dict:
+                  thigh_fraction: float = 0.5, marrow_hu=None, cortex_hu=None, peritumoral: dict | None = None) -> dict:
     """Draw one phantom case.
 
     Args:
@@ -65,7 +72,7 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
         size: (D, H, W) voxels.
         spacing: (z, y, x) mm.
         mr_weighting: "T2" or "T1" contrast for an MR channel.
-        psf_fwhm_mm: PET point-spread function FWHM.
+        psf_fwhm_mm: PET point-spread function FWHM, or a (low, high) range drawn per case.
         tumour_radius_mm: (low, high) of the tumour's mean radius.
         tumour_suvmax: (low, high) of the tumour's peak SUV before blur and noise.
         marrow_suv: (low, high) SUV of bone marrow (None: the tissue table's 1.2), so that a
@@ -73,6 +80,9 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
         body_scale: (low, high) factor on the body's semi-axes (a thigh can fill the field).
         thigh_fraction: probability of thigh (vs thorax) anatomy.
         marrow_hu, cortex_hu: (low, high) HU of marrow / cortical bone (None: the table's 250 / 1100).
+        peritumoral: FDG-avid non-tumour tissue around the mass, drawn with ``probability``: a
+            shell ``shell_mm`` (low, high) thick at ``fraction`` (low, high) of the tumour's
+            SUVmax, fading outwards; never labelled. None: no such tissue.
     Returns:
         dict with one float32 (D, H, W) image per modality, "label" uint8 (D, H, W) and
         "meta" (anatomy kind, tumour volume in ml, SUVmax, jitter, distractor names).
@@ -107,8 +117,14 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
     if second == "PT":
         distractors = _pet_distractors(rng, grid, tissue, anat.structures, keep_out)
         distractor_names = sorted(distractors)
-        img = render_pet(rng, grid, tissue, tumour, necrosis, distractors, psf_fwhm_mm, tumour_suvmax,
-                         None if marrow_suv is None else float(rng.uniform(*marrow_suv)))
+        # Options off by default draw nothing, so existing profiles keep their phantoms.
+        psf = float(rng.uniform(*psf_fwhm_mm)) if isinstance(psf_fwhm_mm, (tuple, list)) else float(psf_fwhm_mm)
+        halo = None
+        if peritumoral is not None and rng.random() < peritumoral["probability"]:
+            halo = (float(rng.uniform(*peritumoral["shell_mm"])), float(rng.uniform(*peritumoral["fraction"])))
+            distractor_names.append("peritumoral")
+        img = render_pet(rng, grid, tissue, tumour, necrosis, distractors, psf, tumour_suvmax,
+                         None if marrow_suv is None else float(rng.uniform(*marrow_suv)), halo)
     else:
         bright, distractor_names = _mr_bright(rng, grid, tissue, keep_out, mr_weighting)
         img = render_mr(rng, grid, tissue, tumour, necrosis, bright, mr_weighting)

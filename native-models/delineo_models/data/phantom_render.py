@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-from .phantom_anatomy import CORTEX, FAT, FLUID, MARROW, MUSCLE, Grid
+from .phantom_anatomy import CORTEX, FAT, FLUID, LUNG, MARROW, MUSCLE, Grid
 
 # Nominal values per tissue code (air, fat, muscle, cortex, marrow, lung, organ, fluid).
 CT_HU = np.array([-1000, -100, 45, 1100, 250, -840, 40, 10], np.float64)
@@ -52,10 +52,13 @@ def render_ct(rng, grid: Grid, tissue, tumour, necrosis, bone_hu=None) -> np.nda
 
 
 def render_pet(rng, grid: Grid, tissue, tumour, necrosis, distractors: dict, psf_fwhm_mm: float,
-               suvmax_range=(3.0, 15.0), marrow_suv: float | None = None) -> np.ndarray:
+               suvmax_range=(3.0, 15.0), marrow_suv: float | None = None,
+               peritumoral: tuple[float, float] | None = None) -> np.ndarray:
     """PET in SUV: background 0.3–1.8 by tissue (marrow at ``marrow_suv`` when given), tumour
     SUVmax drawn from ``suvmax_range`` with heterogeneity and optional necrotic core, hot
-    distractors, PSF blur, then Poisson noise and reconstruction smoothing."""
+    distractors, optional peritumoral uptake ``(shell mm, fraction of SUVmax)`` fading linearly
+    to background across the shell (soft tissue only), PSF blur, then Poisson noise and
+    reconstruction smoothing."""
     table = PET_SUV.copy()
     if marrow_suv is not None:
         table[MARROW] = marrow_suv
@@ -63,6 +66,12 @@ def render_pet(rng, grid: Grid, tissue, tumour, necrosis, distractors: dict, psf
     smax = rng.uniform(*suvmax_range)
     het = np.clip(1.0 + 0.25 * smooth_noise(rng, grid.shape, fwhm_to_sigma_vox(8, grid.spacing)), 0.4, 1.6)
     t_uptake = smax * het / 1.6
+    if peritumoral is not None:
+        shell_mm, fraction = peritumoral
+        dist = ndimage.distance_transform_edt(~tumour, sampling=grid.spacing)
+        fade = np.clip(1.0 - dist / shell_mm, 0.0, 1.0)
+        soft = (tissue > 0) & ~np.isin(tissue, (CORTEX, MARROW, LUNG))
+        suv = np.where(soft & (fade > 0), np.maximum(suv, fraction * smax * fade), suv)
     suv = np.where(tumour, np.maximum(t_uptake, 1.5), suv)
     suv = np.where(necrosis, rng.uniform(0.4, 1.2), suv)
     for name, (mask, value) in distractors.items():
