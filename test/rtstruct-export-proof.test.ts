@@ -13,7 +13,7 @@ import type { SeriesInfo, StudyInfo } from '../electron/pipeline/dicom/types.ts'
 import { writeRtstruct, type WrittenRtstruct } from '../electron/pipeline/rtstruct/index.ts';
 import { resampleToGrid } from '../electron/pipeline/volume/resample.ts';
 import { readNifti } from '../electron/pipeline/volume/nifti.ts';
-import type { MaskVolume, Volume } from '../electron/pipeline/volume/volume.ts';
+import type { ImageVolume, MaskVolume } from '../electron/pipeline/volume/volume.ts';
 import { identity4 } from '../electron/pipeline/volume/geometry.ts';
 import { sharedData } from './paths.ts';
 
@@ -41,7 +41,7 @@ function dice(a: Uint8Array, b: ArrayLike<number>): number {
   return (2 * both) / (na + nb);
 }
 
-let study: StudyInfo, series: SeriesInfo, ct: Volume, written: WrittenRtstruct;
+let study: StudyInfo, series: SeriesInfo, ct: ImageVolume, written: WrittenRtstruct;
 const masks: Record<string, MaskVolume> = {};
 
 beforeAll(async () => {

@@ -14,7 +14,7 @@ import { isChannel, validateRequest } from '../ipc/validate.ts';
 import type { SeriesInfo } from '../pipeline/dicom/types.ts';
 import type { StageContext } from '../pipeline/stage.ts';
 import { resampleToGrid } from '../pipeline/volume/resample.ts';
-import type { MaskVolume, Volume } from '../pipeline/volume/volume.ts';
+import type { ImageVolume, MaskVolume, Volume } from '../pipeline/volume/volume.ts';
 import { ServiceError, toApiError } from './api-error.ts';
 import { oneLine, PipelineError } from '../pipeline/errors.ts';
 import { JobManager } from './jobs.ts';
@@ -64,7 +64,7 @@ export class AppService {
   readonly #options: AppServiceOptions;
   readonly #listeners = new Set<Listener>();
   /** Loaded voxels per `${studyId}\n${seriesKey}` (the planning CT is needed again for import, export). */
-  readonly #loaded = new Map<string, Promise<Volume>>();
+  readonly #loaded = new Map<string, Promise<ImageVolume>>();
   /** Abort controllers of requests that were given a progress token. */
   readonly #tokens = new Map<string, AbortController>();
   /** Journal id of each study (a restored study keeps writing to the journal it came from). */
@@ -150,7 +150,7 @@ export class AppService {
   }
 
   /** Voxels of a series, loaded once per study. */
-  #volume(studyId: string, series: SeriesInfo, ctx: StageContext): Promise<Volume> {
+  #volume(studyId: string, series: SeriesInfo, ctx: StageContext): Promise<ImageVolume> {
     const key = `${studyId}\n${seriesKeyOf(series)}`;
     let p = this.#loaded.get(key);
     if (!p) {
@@ -161,7 +161,7 @@ export class AppService {
     return p;
   }
 
-  #imageHandle(studyId: string, series: SeriesInfo, volume: Volume, resampledTo: string | null, warnings: readonly string[]): ImageHandle {
+  #imageHandle(studyId: string, series: SeriesInfo, volume: ImageVolume, resampledTo: string | null, warnings: readonly string[]): ImageHandle {
     const handle = this.volumes.add(volume, studyId);
     return {
       ...handle, studyId, seriesKey: seriesKeyOf(series), valueRange: valueRange(volume.data),

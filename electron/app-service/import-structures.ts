@@ -9,7 +9,7 @@ import type { StudyInfo } from '../pipeline/dicom/types.ts';
 import { PipelineError } from '../pipeline/errors.ts';
 import { throwIfAborted, type StageContext } from '../pipeline/stage.ts';
 import { resampleToGrid } from '../pipeline/volume/resample.ts';
-import type { MaskVolume, Volume } from '../pipeline/volume/volume.ts';
+import type { ImageVolume, MaskVolume } from '../pipeline/volume/volume.ts';
 import type { PipelineStructure } from './pipeline-adapter.ts';
 import { planningSeries } from './study-registry.ts';
 
@@ -18,7 +18,7 @@ const PALETTE: readonly (readonly [number, number, number])[] = [[0, 200, 255], 
 
 /** Read `file` and rasterise every closed-planar ROI onto `planning`'s grid. */
 export async function importStructureSet(
-  file: string, study: StudyInfo, planning: Volume, ctx: StageContext = {},
+  file: string, study: StudyInfo, planning: ImageVolume, ctx: StageContext = {},
 ): Promise<{ structures: PipelineStructure[]; warnings: string[] }> {
   const set = await readRtstruct(file);
   const series = study.series.find((s) => set.referencedSeriesUIDs.includes(s.seriesInstanceUID))

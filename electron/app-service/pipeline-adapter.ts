@@ -8,7 +8,7 @@ import type { Approval, DeviceChoice, Rgb, RoiGeneration } from '../ipc/contract
 import type { LoadedSeries, ScanResult, SeriesInfo, StudyInfo } from '../pipeline/dicom/types.ts';
 import type { InferenceHost } from '../pipeline/inference/index.ts';
 import type { StageContext } from '../pipeline/stage.ts';
-import type { MaskVolume, Volume } from '../pipeline/volume/volume.ts';
+import type { ImageVolume, MaskVolume, Volume } from '../pipeline/volume/volume.ts';
 
 /** A structure as the pipeline hands it over or takes it for export. */
 export interface PipelineStructure {
@@ -45,7 +45,7 @@ export interface PipelineAdapter {
   importStructures(
     structureSetPath: string,
     study: StudyInfo,
-    planning: Volume,
+    planning: ImageVolume,
     ctx: StageContext,
   ): Promise<{ structures: readonly PipelineStructure[]; warnings: readonly string[] }>;
   /**
@@ -54,17 +54,17 @@ export interface PipelineAdapter {
    * that include the quality flag when the alignment is doubtful.
    */
   register(
-    input: { study: StudyInfo; fixed: Volume; moving: Volume },
+    input: { study: StudyInfo; fixed: ImageVolume; moving: ImageVolume },
     ctx: StageContext,
   ): Promise<{ matrix: Float64Array; method: string; warnings: readonly string[] }>;
   /** Contour the study's tumour (load, register, normalise, infer, contour). */
   segment(
-    input: { study: StudyInfo; paths: readonly string[]; planning: Volume; modelCard?: string; device?: DeviceChoice },
+    input: { study: StudyInfo; paths: readonly string[]; planning: ImageVolume; modelCard?: string; device?: DeviceChoice },
     ctx: StageContext,
   ): Promise<PipelineSegmentResult>;
   /** Write an RTSTRUCT (atomically, never overwriting) into `folder`; returns what was written. */
   exportRtstruct(
-    input: { study: StudyInfo; planning: SeriesInfo; planningVolume: Volume; structures: readonly ExportStructure[]; folder: string },
+    input: { study: StudyInfo; planning: SeriesInfo; planningVolume: ImageVolume; structures: readonly ExportStructure[]; folder: string },
     ctx: StageContext,
   ): Promise<{ path: string; sopInstanceUID: string; seriesDescription: string }>;
 }

@@ -88,10 +88,14 @@ export function readsInPlace(header: FileHeader, span: PixelSpan | null | undefi
 
 /**
  * Read the one frame of a scanned 16-bit native image straight into `out` (rows × columns
- * floats, e.g. a slice of the volume) in physical units × `scale`. The pixel bytes land in the
- * first half of `out`'s own memory and are widened in place from the last value to the first,
- * so each 16-bit value is read before a float covers it. No per-file buffer, no copy, and the
- * kernel faults the volume's pages in on a pool thread instead of the caller's.
+ * values, e.g. a slice of the volume) in physical units × `scale`. No per-file buffer, no copy,
+ * and the kernel faults the volume's pages in on a pool thread instead of the caller's.
+ *
+ * Into floats, the pixel bytes land in the first half of `out`'s own memory and are widened in
+ * place from the last value to the first, so each 16-bit value is read before a float covers
+ * it. Into an Int16Array (CT in HU with slope 1 and a whole-number intercept, see
+ * `holdsExactly`), they land on their own slots and are rescaled where they are, clamped to
+ * the int16 range.
  *
  * The file's head is read alongside and walked again: resolves false (with `out` holding
  * garbage) when the file is not the one scanning saw — another instance, syntax or pixel
@@ -99,21 +103,24 @@ export function readsInPlace(header: FileHeader, span: PixelSpan | null | undefi
  *
  * @param headBuffer a spare buffer for the head (used when large enough).
  */
-export async function readNative16Into(path: string, header: FileHeader, span: PixelSpan, scale: number, out: Float32Array, headBuffer?: Uint8Array): Promise<boolean> {
+export async function readNative16Into(path: string, header: FileHeader, span: PixelSpan, scale: number, out: Float32Array | Int16Array, headBuffer?: Uint8Array): Promise<boolean> {
   const p = header.pixel!;
   const n = p.rows * p.columns;
   if (out.length !== n) return false;
+  const fh = header.frames[0];
+  const slope = fh.rescaleSlope * scale, intercept = fh.rescaleIntercept * scale;
+  if (out instanceof Int16Array && !holdsExactly(slope, intercept)) return false;
   const head = headBuffer && headBuffer.length >= span.offset ? headBuffer.subarray(0, span.offset) : new Uint8Array(span.offset);
   const pixels = new Uint8Array(out.buffer, out.byteOffset, 2 * n);
   const handle = await open(path, 'r');
   try {
-    // The third read only makes the kernel fault in the slice's second half on a pool thread
-    // (the widening overwrites it): first-touch faults of a fresh 64 MiB volume cost the
-    // caller ~30 ms otherwise (load of a 64-slice CT 80 → 74 ms, median of 8).
+    // Into floats, the third read only makes the kernel fault in the slice's second half on a
+    // pool thread (the widening overwrites it): first-touch faults of a fresh 64 MiB volume
+    // cost the caller ~30 ms otherwise (load of a 64-slice CT 80 → 74 ms, median of 8).
     const [h, px] = await Promise.all([
       handle.read(head, 0, head.length, 0),
       handle.read(pixels, 0, pixels.length, span.offset),
-      handle.read(new Uint8Array(out.buffer, out.byteOffset + 2 * n, 2 * n), 0, 2 * n, span.offset),
+      out instanceof Float32Array ? handle.read(new Uint8Array(out.buffer, out.byteOffset + 2 * n, 2 * n), 0, 2 * n, span.offset) : null,
     ]);
     if (h.bytesRead !== head.length || px.bytesRead !== pixels.length) return false;
   } finally {
@@ -123,12 +130,30 @@ export async function readNative16Into(path: string, header: FileHeader, span: P
   const same = layout.sopInstanceUID === header.sopInstanceUID && layout.transferSyntaxUID === header.transferSyntaxUID &&
     layout.pixelSpan?.offset === span.offset && layout.pixelSpan.length === span.length;
   if (!same) return false;
-  const fh = header.frames[0];
-  const slope = fh.rescaleSlope * scale, intercept = fh.rescaleIntercept * scale;
   const values = new Uint16Array(out.buffer, out.byteOffset, n);
-  if (p.pixelRepresentation === 1) widenSigned16(values, out, n, 32 - p.bitsStored, slope, intercept);
-  else widenMasked16(values, out, n, p.bitsStored > 0 && p.bitsStored < 16 ? (1 << p.bitsStored) - 1 : 0xffff, slope, intercept);
+  const signed = p.pixelRepresentation === 1, shift = 32 - p.bitsStored;
+  const mask = p.bitsStored > 0 && p.bitsStored < 16 ? (1 << p.bitsStored) - 1 : 0xffff;
+  if (out instanceof Int16Array) {
+    if (signed) rescaleSigned16(values, out, n, shift, intercept);
+    else rescaleMasked16(values, out, n, mask, intercept);
+  } else if (signed) widenSigned16(values, out, n, shift, slope, intercept);
+  else widenMasked16(values, out, n, mask, slope, intercept);
   return true;
+}
+
+/**
+ * Whether values × `slope` + `intercept` of 16-bit stored values are whole numbers that an
+ * Int16Array holds: slope 1 and a whole intercept (nearly every CT). Beyond ±32767 HU lies
+ * nothing physical (air is −1000, extended-scale metal stays below 31 000), so the rare stored
+ * value that would fall outside — padding such as −32768 − 1024 — is clamped.
+ */
+export function holdsExactly(slope: number, intercept: number): boolean {
+  return slope === 1 && Number.isInteger(intercept) && Math.abs(intercept) <= 32768;
+}
+
+/** Clamped copy of whole physical values into an Int16Array (see `holdsExactly`). */
+export function copyToInt16(values: Float32Array, out: Int16Array, at: number): void {
+  for (let i = 0; i < values.length; i++) out[at + i] = Math.max(-32768, Math.min(32767, Math.round(values[i])));
 }
 
 /**
@@ -235,6 +260,15 @@ function masked16(values: Uint16Array, out: Float32Array, n: number, mask: numbe
 
 function signed16(values: Uint16Array, out: Float32Array, n: number, shift: number, slope: number, intercept: number): void {
   for (let i = 0; i < n; i++) out[i] = ((values[i] << shift) >> shift) * slope + intercept;
+}
+
+// In place, same slot: each value is read, then replaced by its rescaled, clamped self.
+function rescaleMasked16(values: Uint16Array, out: Int16Array, n: number, mask: number, intercept: number): void {
+  for (let i = 0; i < n; i++) out[i] = Math.max(-32768, Math.min(32767, (values[i] & mask) + intercept));
+}
+
+function rescaleSigned16(values: Uint16Array, out: Int16Array, n: number, shift: number, intercept: number): void {
+  for (let i = 0; i < n; i++) out[i] = Math.max(-32768, Math.min(32767, ((values[i] << shift) >> shift) + intercept));
 }
 
 // In place: `values` views the first half of `out`'s memory; from the last value down, a float

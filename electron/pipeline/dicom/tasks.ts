@@ -30,8 +30,12 @@ export interface FramesRequest {
   readonly header?: FileHeader;
   /** Where scanning found the file's native pixels, when it did. */
   readonly pixelSpan?: PixelSpan | null;
-  /** Arrays to fill (one per frame, rows × columns), recycled by the caller to keep memory flat. */
-  readonly targets?: Float32Array[];
+  /**
+   * Arrays to fill (one per frame, rows × columns), recycled by the caller to keep memory flat.
+   * An Int16Array (a slice of a CT volume kept in HU as int16) is only filled by the in-place
+   * read on the caller's thread; anything else about that file is left to the caller.
+   */
+  readonly targets?: (Float32Array | Int16Array)[];
 }
 
 export type TaskRequest = HeaderRequest | FramesRequest;
@@ -93,11 +97,12 @@ export async function runBoundedTask(req: TaskRequest): Promise<TaskResult | nul
     if (target && req.frames.length === 1 && readsInPlace(h, req.pixelSpan)) {
       const head = spareHeads.pop() ?? new Uint8Array(HEAD_BYTES);
       try {
-        if (await readNative16Into(req.path, h, req.pixelSpan, req.scale, target, head)) return { ok: true, header: h, frames: [target] };
+        if (await readNative16Into(req.path, h, req.pixelSpan, req.scale, target, head)) return { ok: true, header: h };
       } finally {
         if (spareHeads.length < SPARE_MAX) spareHeads.push(head);
       }
     }
+    if (req.targets?.some((t) => !(t instanceof Float32Array))) return null;
     const buffer = spare.pop();
     // Larger files (big multi-frame objects) go to a worker: a turn here stays short.
     const bytes = await readBytes(req.path, SPARE_BYTES, buffer).catch((e) => {
@@ -108,7 +113,7 @@ export async function runBoundedTask(req: TaskRequest): Promise<TaskResult | nul
       const layout = analyseFile(bytes, req.path);
       if (!isNativeSyntax(layout.transferSyntaxUID) || layout.sopInstanceUID !== h.sopInstanceUID) return null;
       // readFrames writes into the targets; nothing keeps a view of the file's bytes after it.
-      return { ok: true, header: h, frames: await readFrames({ layout, header: h }, req.frames, req.scale, req.targets) };
+      return { ok: true, header: h, frames: await readFrames({ layout, header: h }, req.frames, req.scale, req.targets as Float32Array[] | undefined) };
     } finally {
       const whole = new Uint8Array(bytes.buffer);
       if (whole.length <= SPARE_BYTES && spare.length < SPARE_MAX) spare.push(whole);
@@ -144,7 +149,7 @@ export async function runTask(req: TaskRequest): Promise<TaskResult> {
     if (h.sopInstanceUID !== req.expect.sopInstanceUID || h.pixel?.rows !== req.expect.rows || h.pixel?.columns !== req.expect.columns) {
       throw new PipelineError('DICOM_CHANGED', 'changed since it was scanned (different instance or image size)', req.path);
     }
-    return { ok: true, header: h, frames: await readFrames(file, req.frames, req.scale, req.targets) };
+    return { ok: true, header: h, frames: await readFrames(file, req.frames, req.scale, req.targets as Float32Array[] | undefined) };
   } catch (e) {
     return failureOf(e, req.path);
   }

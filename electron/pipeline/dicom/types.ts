@@ -3,7 +3,7 @@
  * Everything downstream (registration, inference, RTSTRUCT) reads DICOM through these
  * shapes, never through dcmjs datasets.
  */
-import type { Volume } from '../volume/index.ts';
+import type { ImageVolume, Volume } from '../volume/index.ts';
 
 /** A file that could not be used, with the reason in one line. */
 export interface FileProblem {
@@ -92,6 +92,6 @@ export interface ScanResult {
 
 export interface LoadedSeries {
   readonly info: SeriesInfo;
-  readonly volume: Volume;
+  readonly volume: ImageVolume;
   readonly warnings: readonly string[];
 }

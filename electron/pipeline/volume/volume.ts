@@ -27,6 +27,9 @@ export interface Volume<T extends VoxelArray = Float32Array> {
   readonly seriesInstanceUID: string;
 }
 
+/** An image in physical units as loaded: float32, or int16 for a CT whose HU are whole numbers. */
+export type ImageVolume = Volume<Float32Array | Int16Array>;
+
 /** A binary or label mask on some grid. */
 export type MaskVolume = Volume<Uint8Array>;
 

@@ -1,0 +1,114 @@
+/**
+ * A CT whose HU are whole numbers loads as an exact Int16 volume (half the memory, no
+ * conversion pass); anything else about the series keeps it Float32.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sharedData } from '../../../test/paths.ts';
+import { allSeries, loadSeries, scanPaths } from './index.ts';
+import { readNative16Into } from './read-file.ts';
+import { runTask } from './tasks.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'delineo-int16-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** One 2×2 axial CT slice, Explicit VR Little Endian, signed 16-bit stored values. */
+function ctSlice(file: string, k: number, stored: number[], intercept: string, slope = '1'): string {
+  const text = (s: string) => Buffer.from(s.length % 2 ? s + (/^[\d.]+$/.test(s) ? '\0' : ' ') : s, 'latin1');
+  const us = (v: number) => { const b = Buffer.alloc(2); b.writeUInt16LE(v); return b; };
+  const el = (g: number, e: number, vr: string, value: Buffer) => {
+    const long = vr === 'OW' || vr === 'OB';
+    const h = Buffer.alloc(long ? 12 : 8);
+    h.writeUInt16LE(g, 0); h.writeUInt16LE(e, 2); h.write(vr, 4, 'latin1');
+    if (long) h.writeUInt32LE(value.length, 8); else h.writeUInt16LE(value.length, 6);
+    return Buffer.concat([h, value]);
+  };
+  const pixels = Buffer.alloc(8);
+  stored.forEach((v, i) => pixels.writeInt16LE(v, 2 * i));
+  const bytes = Buffer.concat([
+    Buffer.alloc(128), Buffer.from('DICM'),
+    el(0x0002, 0x0010, 'UI', text('1.2.840.10008.1.2.1')),
+    el(0x0008, 0x0016, 'UI', text('1.2.840.10008.5.1.4.1.1.2')),
+    el(0x0008, 0x0018, 'UI', text(`1.2.826.0.1.99.${k + 1}`)),
+    el(0x0008, 0x0060, 'CS', text('CT')),
+    el(0x0010, 0x0020, 'LO', text('INT16')),
+    el(0x0020, 0x000d, 'UI', text('1.2.826.0.1.99.100')),
+    el(0x0020, 0x000e, 'UI', text('1.2.826.0.1.99.101')),
+    el(0x0020, 0x0013, 'IS', text(String(k + 1))),
+    el(0x0020, 0x0032, 'DS', text(`0\\0\\${2 * k}`)),
+    el(0x0020, 0x0037, 'DS', text('1\\0\\0\\0\\1\\0')),
+    el(0x0020, 0x0052, 'UI', text('1.2.826.0.1.99.102')),
+    el(0x0028, 0x0002, 'US', us(1)),
+    el(0x0028, 0x0004, 'CS', text('MONOCHROME2')),
+    el(0x0028, 0x0010, 'US', us(2)),
+    el(0x0028, 0x0011, 'US', us(2)),
+    el(0x0028, 0x0030, 'DS', text('1\\1')),
+    el(0x0028, 0x0100, 'US', us(16)),
+    el(0x0028, 0x0101, 'US', us(16)),
+    el(0x0028, 0x0102, 'US', us(15)),
+    el(0x0028, 0x0103, 'US', us(1)),
+    el(0x0028, 0x1052, 'DS', text(intercept)),
+    el(0x0028, 0x1053, 'DS', text(slope)),
+    el(0x7fe0, 0x0010, 'OW', pixels),
+  ]);
+  const p = path.join(dir, file);
+  writeFileSync(p, bytes);
+  return p;
+}
+
+async function loadFolder(folder: string) {
+  const scan = await scanPaths([folder]);
+  expect(scan.errors).toEqual([]);
+  return (await loadSeries(allSeries(scan)[0])).volume;
+}
+
+describe('CT in whole HU as Int16', () => {
+  it('loads the real Philips CT as Int16, equal to the float values of every slice', async () => {
+    const folder = sharedData('ct-lung-philips');
+    const volume = await loadFolder(folder);
+    expect(volume.data).toBeInstanceOf(Int16Array);
+    // Two slices against the general (worker) path, which converts to floats.
+    const file = readdirSync(folder).filter((n) => n.endsWith('.dcm')).sort()[10];
+    const scanned = await runTask({ op: 'header', path: path.join(folder, file) });
+    if (!scanned.ok) throw new Error(scanned.message);
+    const k = volume.sopInstanceUIDs.indexOf(scanned.header.sopInstanceUID);
+    const full = await runTask({ op: 'frames', path: path.join(folder, file), frames: [1], scale: 1, expect: { sopInstanceUID: scanned.header.sopInstanceUID, rows: 512, columns: 512 } });
+    if (!full.ok) throw new Error(full.message);
+    expect(Float32Array.from(volume.data.subarray(k * 512 * 512, (k + 1) * 512 * 512))).toEqual(full.frames![0]);
+  });
+
+  it('clamps stored values beyond ±32767 HU (padding) and keeps every other value exact', async () => {
+    const folder = path.join(dir, 'clamp');
+    mkdirSync(folder);
+    const stored = [-32768, 0, 1000, 32767];
+    for (let k = 0; k < 3; k++) ctSlice(path.join('clamp', `${k}.dcm`), k, stored, '-1024');
+    const volume = await loadFolder(folder);
+    expect(volume.data).toBeInstanceOf(Int16Array);
+    expect(Array.from(volume.data.subarray(0, 4))).toEqual([-32768, -1024, -24, 31743]);
+    // Read directly: Int16 target vs float target of the same file.
+    const file = path.join(folder, '1.dcm');
+    const scanned = await runTask({ op: 'header', path: file });
+    if (!scanned.ok) throw new Error(scanned.message);
+    const asInt = new Int16Array(4), asFloat = new Float32Array(4);
+    expect(await readNative16Into(file, scanned.header, scanned.pixelSpan!, 1, asInt)).toBe(true);
+    expect(await readNative16Into(file, scanned.header, scanned.pixelSpan!, 1, asFloat)).toBe(true);
+    expect(Array.from(asFloat)).toEqual([-33792, -1024, -24, 31743]);
+    expect(Array.from(asInt)).toEqual([-32768, -1024, -24, 31743]);
+    // A fractional rescale cannot be held as int16: refused.
+    expect(await readNative16Into(file, scanned.header, scanned.pixelSpan!, 0.5, asInt)).toBe(false);
+  });
+
+  it('keeps a CT Float32 when one slice has a fractional intercept or a slope other than 1', async () => {
+    for (const [name, intercept, slope] of [['half', '-1024.5', '1'], ['slope', '-1024', '0.5']] as const) {
+      mkdirSync(path.join(dir, name));
+      for (let k = 0; k < 3; k++) ctSlice(path.join(name, `${k}.dcm`), k, [10, 20, 30, 40], k === 1 ? intercept : '-1024', k === 1 ? slope : '1');
+      const volume = await loadFolder(path.join(dir, name));
+      expect(volume.data).toBeInstanceOf(Float32Array);
+      const expected = name === 'half' ? [-1014.5, -1004.5, -994.5, -984.5] : [-1019, -1014, -1009, -1004];
+      expect(Array.from(volume.data.subarray(4, 8))).toEqual(expected);
+      expect(Array.from(volume.data.subarray(0, 4))).toEqual([-1014, -1004, -994, -984]);
+    }
+  });
+});
