@@ -237,8 +237,8 @@ function nativeFrame(
     const at = bytes.byteOffset + start;
     // Typed arrays need 2-byte alignment; an odd offset (rare) is copied once.
     const values = at % 2 === 0 ? new Uint16Array(bytes.buffer, at, n) : new Uint16Array(bytes.slice(start, start + 2 * n).buffer);
-    if (signed) signed16(values, out, n, shift, slope, intercept);
-    else masked16(values, out, n, masked ? (1 << p.bitsStored) - 1 : 0xffff, slope, intercept);
+    if (signed) widenSigned16(values, out, n, shift, slope, intercept);
+    else widenMasked16(values, out, n, masked ? (1 << p.bitsStored) - 1 : 0xffff, slope, intercept);
     return out;
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset + start, n * bpp);
@@ -252,15 +252,6 @@ function nativeFrame(
   return out;
 }
 
-// The hot loops of native 16-bit frames, each in its own small function so V8 optimises it
-// for exactly one shape (a 512² slice is 262 144 values).
-function masked16(values: Uint16Array, out: Float32Array, n: number, mask: number, slope: number, intercept: number): void {
-  for (let i = 0; i < n; i++) out[i] = (values[i] & mask) * slope + intercept;
-}
-
-function signed16(values: Uint16Array, out: Float32Array, n: number, shift: number, slope: number, intercept: number): void {
-  for (let i = 0; i < n; i++) out[i] = ((values[i] << shift) >> shift) * slope + intercept;
-}
 
 // In place, same slot: each value is read, then replaced by its rescaled, clamped self.
 function rescaleMasked16(values: Uint16Array, out: Int16Array, n: number, mask: number, intercept: number): void {
@@ -271,8 +262,10 @@ function rescaleSigned16(values: Uint16Array, out: Int16Array, n: number, shift:
   for (let i = 0; i < n; i++) out[i] = Math.max(-32768, Math.min(32767, ((values[i] << shift) >> shift) + intercept));
 }
 
-// In place: `values` views the first half of `out`'s memory; from the last value down, a float
-// only ever covers 16-bit values already read.
+// The hot loops of native 16-bit frames, each in its own small function so V8 optimises it
+// for exactly one shape (a 512² slice is 262 144 values). The widening loops run from the last
+// value down, so they also work in place — `values` viewing the first half of `out`'s memory —
+// where a float only ever covers 16-bit values already read.
 function widenMasked16(values: Uint16Array, out: Float32Array, n: number, mask: number, slope: number, intercept: number): void {
   for (let i = n - 1; i >= 0; i--) out[i] = (values[i] & mask) * slope + intercept;
 }
