@@ -26,9 +26,6 @@ import { StructureStore } from './structures.ts';
 import { planningSeries, seriesKeyOf, StudyRegistry } from './study-registry.ts';
 import { VolumeStore } from './volume-store.ts';
 
-/** Sources a journal may name; anything else (an older journal's 'journal') reads as drawn. */
-const JOURNAL_SOURCES = new Set<string>(['model', 'expert', 'user']);
-
 /** Native dialogs; the Electron main supplies real ones, the e2e bridge scripted ones. */
 export interface Dialogs {
   openStudy(): Promise<readonly string[]>;
@@ -381,7 +378,7 @@ export class AppService {
               studyId: study.studyId, name: s.name, color: s.color, interpretedType: s.interpretedType, generation: s.generation,
               // Its origin survives the restore: the model-vs-expert table and the export's
               // default choice (never the expert's own contours) depend on it.
-              source: JOURNAL_SOURCES.has(s.source) ? s.source : 'user', restored: true, referenceSeriesKey: seriesKeyOf(planning), model: s.model,
+              source: s.source, restored: true, referenceSeriesKey: seriesKeyOf(planning), model: s.model,
             }, { ...grid, data: s.mask, modality: 'SEG', units: 'label' }));
           }
           this.#journalOf.set(study.studyId, r.journalId);

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,17 @@ describe('journal', () => {
     const list = await listJournals(root);
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ journalId: 'j1', restorable: true, problem: null, patientName: 'Doe^<img src=x onerror=alert(1)>' });
+  });
+
+  it('keeps each structure\'s origin, and reads an unknown one (an older journal\'s) as drawn', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'delineo-journal-'));
+    await writeJournal(root, 'j1', snapshot(5));
+    expect((await readJournal(root, 'j1')).structures[0].source).toBe('model');
+    const file = path.join(root, 'j1', 'journal.json');
+    const meta = JSON.parse(await readFile(file, 'utf8'));
+    meta.structures[0].source = 'journal';
+    await writeFile(file, JSON.stringify(meta));
+    expect((await readJournal(root, 'j1')).structures[0].source).toBe('user');
   });
 
   it('a second write replaces the masks of the first', async () => {

@@ -20,6 +20,7 @@ const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 const FORMAT = 'delineo-journal';
 const VERSION = 1;
+const SOURCES = new Set<string>(['model', 'expert', 'user'] satisfies StructureSummary['source'][]);
 
 /** One structure as journaled. */
 export interface JournalStructure {
@@ -144,7 +145,9 @@ export async function readJournal(root: string, journalId: string): Promise<Jour
     }
     if (mask.length !== s.length) throw new Error(`${file}: ${mask.length} voxels, the journal says ${s.length}`);
     const { file: _f, length: _l, ...rest } = s;
-    structures.push({ ...rest, mask });
+    // Anything but a known origin (an older journal's 'journal') reads as drawn by the user.
+    const source = SOURCES.has(rest.source) ? rest.source : 'user';
+    structures.push({ ...rest, source, mask });
   }
   return {
     savedAt: meta.savedAt, studyInstanceUID: meta.studyInstanceUID, patientName: meta.patientName,
