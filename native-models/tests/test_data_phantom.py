@@ -190,3 +190,35 @@ def test_sarcoma_pet_profile_varies_pet_resolution_and_adds_unlabelled_peritumor
     # A wider PSF spreads the mass: lower peak, more uptake just outside it.
     wide = pet(None, psf=10.0)
     assert wide.max() < plain.max() and wide[ring].mean() > plain[ring].mean()
+
+
+def test_sarcoma_hip_profile_draws_oblique_textured_bones_and_warm_tissue_along_them():
+    # STS_002's crop holds hip-level bones (oblique, irregular profiles, SUV up to ~3.4 with warm
+    # soft tissue between them) that 0.3.0 called tumour; the round, z-extruded shaft never
+    # showed the network such bone.
+    from delineo_models.data.phantom import PROFILES
+    from delineo_models.data.phantom_anatomy import CORTEX, MARROW, Grid, add_hip_bones, draw_anatomy
+    opts = {**PROFILES["sarcoma-hip"], "thigh_fraction": 1.0,
+            "hip": {**PROFILES["sarcoma-hip"]["hip"], "probability": 1.0,
+                    "periarticular": {**PROFILES["sarcoma-hip"]["hip"]["periarticular"], "probability": 1.0}}}
+    grid = (24, 64, 64)
+    case = generate_case(np.random.default_rng(4), ("CT", "PT"), grid, (3.0, 2.0, 2.0), **opts)
+    assert "periarticular" in case["meta"]["distractors"]
+    # The bones added are not extruded along z: their in-plane footprint changes from slice to slice.
+    anat = draw_anatomy(np.random.default_rng(1), Grid(grid, (3.0, 2.0, 2.0)), "thigh", 1.3)
+    bones = add_hip_bones(np.random.default_rng(2), Grid(grid, (3.0, 2.0, 2.0)), anat)
+    assert bones.any()
+    changed = [not np.array_equal(bones[z], bones[z + 1]) for z in range(grid[0] - 1)]
+    assert sum(changed) > grid[0] // 2
+    assert (anat.tissue[bones] == CORTEX).mean() > 0.2 and (anat.tissue[bones] == MARROW).mean() > 0.2
+    # Never labelled: no tumour voxel on bone.
+    ct, label = case["CT"], case["label"].astype(bool)
+    assert not (label & (ct > 600)).any()
+    # Marrow carries a trabecular texture: rougher than the same bone without it.
+    from delineo_models.data.phantom_render import render_ct
+    g = Grid(grid, (3.0, 2.0, 2.0))
+    none = np.zeros(grid, bool)
+    marrow = ndimage.binary_erosion(anat.tissue == MARROW, iterations=1)
+    plain = render_ct(np.random.default_rng(0), g, anat.tissue, none, none, (200.0, 500.0))
+    rough = render_ct(np.random.default_rng(0), g, anat.tissue, none, none, (200.0, 500.0), 50.0)
+    assert rough[marrow].std() > 1.5 * plain[marrow].std()

@@ -14,9 +14,9 @@ import numpy as np
 from scipy import ndimage
 
 from .nifti_io import spacing_affine, write_json_atomic, write_nifti
-from .phantom_anatomy import (CORTEX, FAT, LUNG, MARROW, MUSCLE, ORGAN, Grid, draw_anatomy,
+from .phantom_anatomy import (CORTEX, FAT, LUNG, MARROW, MUSCLE, ORGAN, Grid, add_hip_bones, draw_anatomy,
                               ellipsoid, lobulated_blob, random_point_in)
-from .phantom_render import render_ct, render_mr, render_pet
+from .phantom_render import render_ct, render_mr, render_pet, smooth_noise
 
 #: Default phantom spacing (z, y, x) mm: thick slices like clinical CT.
 DEFAULT_SPACING = (3.0, 1.0, 1.0)
@@ -58,12 +58,21 @@ PROFILES["sarcoma-bone"] = {**PROFILES["sarcoma"], "marrow_hu": (120.0, 350.0), 
 # the GTV drawn on CT/MR; a model that contours "where PET is warm" over-segments.
 PROFILES["sarcoma-pet"] = {**PROFILES["sarcoma-bone"], "psf_fwhm_mm": (5.0, 10.0),
                            "peritumoral": {"probability": 0.5, "shell_mm": (3.0, 10.0), "fraction": (0.2, 0.7)}}
+# "sarcoma-hip": as "sarcoma-pet", plus, in 60 % of the thighs, the bones of the hip level
+# (oblique rods and a femoral head with a thin cortex over textured cancellous bone), marrow up to
+# SUV 3.5 and, in half of those, patchy warm soft tissue along the bones (capsule, tendon
+# insertions). A crop around a proximal-thigh mass holds such bones; a model that has only seen
+# a round shaft calls the warm, irregular bone and soft tissue between them tumour.
+PROFILES["sarcoma-hip"] = {**PROFILES["sarcoma-pet"], "marrow_suv": (0.8, 3.5),
+                           "hip": {"probability": 0.6, "texture_hu": (15.0, 60.0),
+                                   "periarticular": {"probability": 0.5, "suv": (1.2, 2.8), "shell_mm": (2.0, 8.0)}}}
 
 
 def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spacing=DEFAULT_SPACING,
                   mr_weighting: str = "T2", psf_fwhm_mm: float | tuple[float, float] = 6.0, tumour_radius_mm=(8.0, 20.0),
                   tumour_suvmax=(3.0, 15.0), marrow_suv=None, body_scale=(1.0, 1.0),
-                  thigh_fraction: float = 0.5, marrow_hu=None, cortex_hu=None, peritumoral: dict | None = None) -> dict:
+                  thigh_fraction: float = 0.5, marrow_hu=None, cortex_hu=None, peritumoral: dict | None = None,
+                  hip: dict | None = None) -> dict:
     """Draw one phantom case.
 
     Args:
@@ -83,6 +92,10 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
         peritumoral: FDG-avid non-tumour tissue around the mass, drawn with ``probability``: a
             shell ``shell_mm`` (low, high) thick at ``fraction`` (low, high) of the tumour's
             SUVmax, fading outwards; never labelled. None: no such tissue.
+        hip: hip-level bones in a thigh, drawn with ``probability`` (``add_hip_bones``), with a
+            trabecular texture of ``texture_hu`` (low, high) SD on all marrow and, drawn with
+            ``periarticular.probability``, patchy uptake of ``periarticular.suv`` in the soft
+            tissue within ``periarticular.shell_mm`` of bone (PET only; never labelled).
     Returns:
         dict with one float32 (D, H, W) image per modality, "label" uint8 (D, H, W) and
         "meta" (anatomy kind, tumour volume in ml, SUVmax, jitter, distractor names).
@@ -95,6 +108,7 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
     # Default options draw nothing extra, so default phantoms are bit-identical to before.
     scale = float(rng.uniform(*body_scale)) if body_scale[1] > body_scale[0] else float(body_scale[0])
     anat = draw_anatomy(rng, grid, kind, scale)
+    hip_bones = add_hip_bones(rng, grid, anat) if hip and kind == "thigh" and rng.random() < hip["probability"] else None
     tissue = anat.tissue
     bone_near = ndimage.binary_dilation(np.isin(tissue, (CORTEX, MARROW)), iterations=3)
     allowed = np.isin(tissue, (MUSCLE, ORGAN, LUNG) if kind == "thorax" else (MUSCLE,)) & ~bone_near
@@ -111,11 +125,14 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
     if marrow_hu is not None or cortex_hu is not None:
         bone_hu = (float(rng.uniform(*marrow_hu)) if marrow_hu is not None else None,
                    float(rng.uniform(*cortex_hu)) if cortex_hu is not None else None)
-    images: dict[str, np.ndarray] = {"CT": render_ct(rng, grid, tissue, tumour, necrosis, bone_hu)}
+    texture = float(rng.uniform(*hip["texture_hu"])) if hip else None
+    images: dict[str, np.ndarray] = {"CT": render_ct(rng, grid, tissue, tumour, necrosis, bone_hu, texture)}
     distractor_names: list[str] = []
     second = modalities[1]
     if second == "PT":
         distractors = _pet_distractors(rng, grid, tissue, anat.structures, keep_out)
+        if hip_bones is not None and rng.random() < hip["periarticular"]["probability"]:
+            distractors["periarticular"] = _periarticular(rng, grid, tissue, keep_out, hip["periarticular"])
         distractor_names = sorted(distractors)
         # Options off by default draw nothing, so existing profiles keep their phantoms.
         psf = float(rng.uniform(*psf_fwhm_mm)) if isinstance(psf_fwhm_mm, (tuple, list)) else float(psf_fwhm_mm)
@@ -170,6 +187,15 @@ def _pet_distractors(rng, grid, tissue, structures, keep_out) -> dict:
     if "heart" in structures and structures["heart"].any():
         out["myocardium"] = (structures["heart"] & ~keep_out, rng.uniform(1.5, 8.0))
     return out
+
+
+def _periarticular(rng, grid, tissue, keep_out, opts) -> tuple[np.ndarray, float]:
+    """Warm soft tissue along bone (joint capsule, tendon insertions): about half of the muscle
+    within ``shell_mm`` of bone, in smooth patches, away from the tumour."""
+    bone = np.isin(tissue, (CORTEX, MARROW))
+    near = ndimage.distance_transform_edt(~bone, sampling=grid.spacing) <= rng.uniform(*opts["shell_mm"])
+    patches = smooth_noise(rng, grid.shape, tuple(8.0 / s for s in grid.spacing)) > 0
+    return near & patches & (tissue == MUSCLE) & ~keep_out, float(rng.uniform(*opts["suv"]))
 
 
 def _mr_bright(rng, grid, tissue, keep_out, weighting):

@@ -163,3 +163,44 @@ def random_point_in(rng: np.random.Generator, grid: Grid, allowed: np.ndarray, m
         idx = np.flatnonzero(m)
     k = np.unravel_index(idx[rng.integers(idx.size)], grid.shape)
     return grid.index_to_mm(k)
+
+
+def capsule(grid: Grid, p0, p1, radius: float) -> np.ndarray:
+    """Bool mask of the voxels within ``radius`` mm of the 3-D segment p0–p1 ((z, y, x) mm):
+    an oblique rod with round ends, the shape of a femoral neck or a pubic ramus."""
+    p0, d = np.asarray(p0, float), np.asarray(p1, float) - np.asarray(p0, float)
+    rel = (grid.z - p0[0], grid.y - p0[1], grid.x - p0[2])
+    t = np.clip((rel[0] * d[0] + rel[1] * d[1] + rel[2] * d[2]) / max(float(d @ d), 1e-9), 0.0, 1.0)
+    return (rel[0] - t * d[0]) ** 2 + (rel[1] - t * d[1]) ** 2 + (rel[2] - t * d[2]) ** 2 <= radius**2
+
+
+def add_hip_bones(rng: np.random.Generator, grid: Grid, anat: Anatomy) -> np.ndarray:
+    """Bones of the hip level, drawn into ``anat.tissue``: 2–4 oblique rods (femoral neck,
+    ischial and pubic rami, 8–28 mm thick, 30–90 mm long, any tilt) and, in half the cases, a
+    femoral head (radius 19–25 mm), each a thin cortex (1.5–3.5 mm) around marrow. In an axial slice
+    they cut as the elongated, irregular bone profiles a crop around a proximal-thigh mass
+    holds, unlike the round shaft. Returns the new bone mask (cortex and marrow)."""
+    muscle = anat.tissue == MUSCLE
+    bone = np.zeros(grid.shape, bool)
+    marrow = np.zeros(grid.shape, bool)
+    parts = [("rod", random_point_in(rng, grid, muscle, (0, 4, 4))) for _ in range(int(rng.integers(2, 5)))]
+    if rng.random() < 0.5:
+        parts.append(("head", random_point_in(rng, grid, muscle, (0, 4, 4))))
+    for kind, p0 in parts:
+        wall = rng.uniform(1.5, 3.5)
+        if kind == "rod":
+            direction = rng.normal(size=3)
+            direction /= np.linalg.norm(direction)
+            p1 = p0 + direction * rng.uniform(30, 90)
+            r = rng.uniform(4.0, 14.0)
+            bone |= capsule(grid, p0, p1, r)
+            marrow |= capsule(grid, p0, p1, max(r - wall, 1.0))
+        else:
+            r = rng.uniform(19, 25)
+            bone |= ellipsoid(grid, p0, (r, r, r))
+            marrow |= ellipsoid(grid, p0, (r - wall, r - wall, r - wall))
+    inside = anat.tissue > 0
+    anat.tissue[bone & inside] = CORTEX
+    anat.tissue[marrow & inside] = MARROW
+    anat.structures["hip-bones"] = bone & inside
+    return bone & inside

@@ -32,10 +32,11 @@ def smooth_noise(rng: np.random.Generator, shape, sigma_vox) -> np.ndarray:
     return n / sd if sd > 0 else n
 
 
-def render_ct(rng, grid: Grid, tissue, tumour, necrosis, bone_hu=None) -> np.ndarray:
+def render_ct(rng, grid: Grid, tissue, tumour, necrosis, bone_hu=None, marrow_texture_hu: float | None = None) -> np.ndarray:
     """CT in HU: tissue table with ±10 HU per-case shifts, tumour 15–35 HU off muscle, noise σ 8–20 HU.
 
-    ``bone_hu``: optional (marrow HU, cortex HU) replacing the table's 250 / 1100 (either may be None)."""
+    ``bone_hu``: optional (marrow HU, cortex HU) replacing the table's 250 / 1100 (either may be None).
+    ``marrow_texture_hu``: optional SD of a trabecular texture (2–3 mm grain) on marrow."""
     table = CT_HU.copy()
     if bone_hu is not None:
         if bone_hu[0] is not None:
@@ -43,6 +44,9 @@ def render_ct(rng, grid: Grid, tissue, tumour, necrosis, bone_hu=None) -> np.nda
         if bone_hu[1] is not None:
             table[CORTEX] = bone_hu[1]
     hu = table[tissue] + rng.normal(0, 4, size=8)[tissue]
+    if marrow_texture_hu is not None:
+        grain = tuple(1.2 / s for s in grid.spacing)
+        hu = np.where(tissue == MARROW, hu + marrow_texture_hu * smooth_noise(rng, grid.shape, grain), hu)
     tumour_hu = CT_HU[MUSCLE] + rng.choice([-1, 1]) * rng.uniform(8, 25)
     hu = np.where(tumour, tumour_hu + 6 * smooth_noise(rng, grid.shape, (1, 3, 3)), hu)
     hu = np.where(necrosis, tumour_hu - rng.uniform(5, 20), hu)
