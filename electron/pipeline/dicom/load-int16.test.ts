@@ -14,8 +14,9 @@ import { runTask } from './tasks.ts';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'delineo-int16-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** One 2×2 axial CT slice, Explicit VR Little Endian, signed 16-bit stored values. */
-function ctSlice(file: string, k: number, stored: number[], intercept: string, slope = '1'): string {
+/** One axial CT slice, Explicit VR Little Endian; 2×2 signed 16-bit stored values unless told. */
+function ctSlice(file: string, k: number, stored: number[], intercept: string, slope = '1',
+  { size = 2, unsigned = false, bitsStored = 16 } = {}): string {
   const text = (s: string) => Buffer.from(s.length % 2 ? s + (/^[\d.]+$/.test(s) ? '\0' : ' ') : s, 'latin1');
   const us = (v: number) => { const b = Buffer.alloc(2); b.writeUInt16LE(v); return b; };
   const el = (g: number, e: number, vr: string, value: Buffer) => {
@@ -25,8 +26,8 @@ function ctSlice(file: string, k: number, stored: number[], intercept: string, s
     if (long) h.writeUInt32LE(value.length, 8); else h.writeUInt16LE(value.length, 6);
     return Buffer.concat([h, value]);
   };
-  const pixels = Buffer.alloc(8);
-  stored.forEach((v, i) => pixels.writeInt16LE(v, 2 * i));
+  const pixels = Buffer.alloc(2 * size * size + ((size * size) % 2) * 2); // Pixel Data has an even length
+  stored.forEach((v, i) => (unsigned ? pixels.writeUInt16LE(v, 2 * i) : pixels.writeInt16LE(v, 2 * i)));
   const bytes = Buffer.concat([
     Buffer.alloc(128), Buffer.from('DICM'),
     el(0x0002, 0x0010, 'UI', text('1.2.840.10008.1.2.1')),
@@ -42,13 +43,13 @@ function ctSlice(file: string, k: number, stored: number[], intercept: string, s
     el(0x0020, 0x0052, 'UI', text('1.2.826.0.1.99.102')),
     el(0x0028, 0x0002, 'US', us(1)),
     el(0x0028, 0x0004, 'CS', text('MONOCHROME2')),
-    el(0x0028, 0x0010, 'US', us(2)),
-    el(0x0028, 0x0011, 'US', us(2)),
+    el(0x0028, 0x0010, 'US', us(size)),
+    el(0x0028, 0x0011, 'US', us(size)),
     el(0x0028, 0x0030, 'DS', text('1\\1')),
     el(0x0028, 0x0100, 'US', us(16)),
-    el(0x0028, 0x0101, 'US', us(16)),
-    el(0x0028, 0x0102, 'US', us(15)),
-    el(0x0028, 0x0103, 'US', us(1)),
+    el(0x0028, 0x0101, 'US', us(bitsStored)),
+    el(0x0028, 0x0102, 'US', us(bitsStored - 1)),
+    el(0x0028, 0x0103, 'US', us(unsigned ? 0 : 1)),
     el(0x0028, 0x1052, 'DS', text(intercept)),
     el(0x0028, 0x1053, 'DS', text(slope)),
     el(0x7fe0, 0x0010, 'OW', pixels),
@@ -98,6 +99,28 @@ describe('CT in whole HU as Int16', () => {
     expect(Array.from(asInt)).toEqual([-32768, -1024, -24, 31743]);
     // A fractional rescale cannot be held as int16: refused.
     expect(await readNative16Into(file, scanned.header, scanned.pixelSpan!, 0.5, asInt)).toBe(false);
+  });
+
+  it('unsigned 12 of 16 bits: overlay bits removed on every slice, odd pixel counts and unaligned slices too', async () => {
+    // 3×3 slices: the first starts on a 4-byte boundary (pairs of values at once plus a last
+    // single one), the second does not (value by value); all must agree.
+    const folder = path.join(dir, 'u12');
+    mkdirSync(folder);
+    const stored = [0, 1, 1023, 1024, 4095, 0xf000 | 5, 0x8000 | 4095, 2048, 0xffff];
+    for (let k = 0; k < 3; k++) ctSlice(path.join('u12', `${k}.dcm`), k, stored.map((v, i) => (i === 4 ? v - k : v)), '-1024', '1', { size: 3, unsigned: true, bitsStored: 12 });
+    const volume = await loadFolder(folder);
+    expect(volume.data).toBeInstanceOf(Int16Array);
+    for (let k = 0; k < 3; k++) {
+      expect(Array.from(volume.data.subarray(9 * k, 9 * k + 9))).toEqual([-1024, -1023, -1, 0, 3071 - k, -1019, 3071, 1024, 3071]);
+    }
+  });
+
+  it('unsigned 16 bits with an intercept that can overflow int16: clamped, not wrapped', async () => {
+    const folder = path.join(dir, 'u16');
+    mkdirSync(folder);
+    for (let k = 0; k < 2; k++) ctSlice(path.join('u16', `${k}.dcm`), k, [0, 1024, 33791, 65535], '-1024', '1', { unsigned: true });
+    const volume = await loadFolder(folder);
+    expect(Array.from(volume.data.subarray(0, 4))).toEqual([-1024, 0, 32767, 32767]);
   });
 
   it('keeps a CT Float32 when one slice has a fractional intercept or a slope other than 1', async () => {
