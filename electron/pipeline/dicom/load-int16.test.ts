@@ -115,6 +115,15 @@ describe('CT in whole HU as Int16', () => {
     }
   });
 
+  it('signed 16 bits with intercept 0: the stored values are the HU, the whole int16 range kept', async () => {
+    const folder = path.join(dir, 's16');
+    mkdirSync(folder);
+    for (let k = 0; k < 2; k++) ctSlice(path.join('s16', `${k}.dcm`), k, [-32768, -1000, 3071, 32767], '0');
+    const volume = await loadFolder(folder);
+    expect(volume.data).toBeInstanceOf(Int16Array);
+    expect(Array.from(volume.data.subarray(4, 8))).toEqual([-32768, -1000, 3071, 32767]);
+  });
+
   it('unsigned 16 bits with an intercept that can overflow int16: clamped, not wrapped', async () => {
     const folder = path.join(dir, 'u16');
     mkdirSync(folder);
