@@ -113,6 +113,12 @@ describe('analyseFile', () => {
     expect(() => analyseFile(head, 'short.dcm', whole.length - 2)).toThrow(/short\.dcm: Pixel Data declares 8 bytes but only 6 are in the file/);
   });
 
+  it('on a head-only read that ends between two elements before Pixel Data, asks for more', () => {
+    const whole = part10(EXPLICIT_LE, cat(base(), pixels));
+    const head = whole.subarray(0, whole.length - pixels.length);
+    expect(() => analyseFile(head, 'long.dcm', whole.length)).toThrow(`long.dcm: header continues past the first ${head.length} bytes read`);
+  });
+
   it('says plainly when a file is not DICOM', () => {
     expect(() => analyseFile(new TextEncoder().encode('# README\nhello there'), 'README.md')).toThrow('README.md: not a DICOM file (no "DICM" marker and no recognisable first element)');
   });

@@ -85,8 +85,9 @@ interface Reader {
  * Find the layout of a DICOM file in memory.
  *
  * @param fileSize the whole file's size when `bytes` is only its head (for scanning headers):
- *   the walk then stops at Pixel Data without locating it, and any element running past the
- *   head throws like a truncated file would (callers retry with the whole file).
+ *   the walk then stops at Pixel Data without locating it, and a head that ends before Pixel
+ *   Data — inside an element or between two — throws like a truncated file would (callers
+ *   retry with more of the file).
  * @throws PipelineError('DICOM_NOT_DICOM' | 'DICOM_MALFORMED') naming `path`.
  */
 export function analyseFile(bytes: Uint8Array, path: string, fileSize = bytes.length): FileLayout {
@@ -127,6 +128,8 @@ export function analyseFile(bytes: Uint8Array, path: string, fileSize = bytes.le
   const partial = fileSize > bytes.length;
   const found: Element[] = [];
   const { pixelAt, pixelData, pixelValue, sopInstanceUID } = walkTopLevel(reader, dataset, bad, partial ? fileSize - datasetStart : -1, found);
+  // A head that ends on an element boundary before Pixel Data holds only part of the header.
+  if (partial && !pixelData) throw bad(`header continues past the first ${bytes.length} bytes read`);
   const pixelSpan = pixelValue && syntax !== DEFLATED_LE && isNativeSyntax(syntax) ? { offset: datasetStart + pixelValue.at, length: pixelValue.length } : null;
 
   const headerSyntaxUID = syntax === DEFLATED_LE ? EXPLICIT_LE : isNativeSyntax(syntax) ? syntax : EXPLICIT_LE;

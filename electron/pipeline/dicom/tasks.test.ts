@@ -58,32 +58,53 @@ describe('runBoundedTask (work on the caller\'s thread)', () => {
     expect(await runBoundedTask({ ...req, path: other, expect: { ...req.expect, sopInstanceUID: '1.2.3' } })).toBeNull();
   });
 
-  it('leaves a header longer than the 128 KB head to the workers (work here stays bounded)', async () => {
-    // Explicit VR LE: meta, then a 200 KB private OB element before the identity.
+  /** Explicit VR LE CT header with a private OB element of `privateBytes` before the identity. */
+  const longHeader = (privateBytes: number, pixels?: Uint8Array) => {
     const el = (g: number, e: number, vr: string, value: Uint8Array) => {
-      const long = vr === 'OB';
+      const long = vr === 'OB' || vr === 'OW';
       const h = Buffer.alloc(long ? 12 : 8);
       h.writeUInt16LE(g, 0); h.writeUInt16LE(e, 2); h.write(vr, 4, 'latin1');
       if (long) h.writeUInt32LE(value.length, 8); else h.writeUInt16LE(value.length, 6);
       return Buffer.concat([h, value]);
     };
     const text = (s: string) => Buffer.from(s.length % 2 ? s + '\0' : s, 'latin1');
-    const file = Buffer.concat([
+    return Buffer.concat([
       Buffer.alloc(128), Buffer.from('DICM'),
       el(0x0002, 0x0010, 'UI', text('1.2.840.10008.1.2.1')),
       el(0x0008, 0x0016, 'UI', text('1.2.840.10008.5.1.4.1.1.2')),
       el(0x0008, 0x0018, 'UI', text('1.2.3.4')),
       el(0x0008, 0x0060, 'CS', text('CT')),
-      el(0x0009, 0x1010, 'OB', new Uint8Array(200 * 1024)),
+      el(0x0009, 0x1010, 'OB', new Uint8Array(privateBytes)),
       el(0x0020, 0x000e, 'UI', text('1.2.3.5')),
+      ...(pixels ? [el(0x7fe0, 0x0010, 'OW', pixels)] : []),
     ]);
+  };
+
+  it('leaves a header longer than the 128 KB head to the workers (work here stays bounded)', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'delineo-tasks-'));
     try {
       const big = path.join(dir, 'long-header.dcm');
-      writeFileSync(big, file);
+      writeFileSync(big, longHeader(200 * 1024));
       expect(await runBoundedTask({ op: 'header', path: big })).toBeNull();
       const full = await runTask({ op: 'header', path: big });
       expect(full.ok && full.header.seriesInstanceUID).toBe('1.2.3.5');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a header longer than the first 16 KB read again here, up to 128 KB, pixels located', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'delineo-tasks-'));
+    try {
+      // 40 KB of private data: past the first read; 16 KB − 232 bytes: the first read ends
+      // exactly between the private element and the next one (not a truncated element).
+      for (const privateBytes of [40 * 1024, 16 * 1024 - 232]) {
+        const file = path.join(dir, `h${privateBytes}.dcm`);
+        writeFileSync(file, longHeader(privateBytes, new Uint8Array(64 * 1024)));
+        const here = await runBoundedTask({ op: 'header', path: file });
+        expect(here).toEqual(await runTask({ op: 'header', path: file }));
+        expect(here?.ok && [here.header.seriesInstanceUID, here.pixelSpan?.length]).toEqual(['1.2.3.5', 64 * 1024]);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

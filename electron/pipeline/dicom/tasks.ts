@@ -10,6 +10,8 @@ import { parseFile, readBytes, readFrames, readHead, readNative16Into, readsInPl
 
 /** Bytes read to parse a header while scanning; nearly every header is far smaller. */
 const HEAD_BYTES = 128 * 1024;
+/** What the caller's thread reads first (CT and MR headers are 2–8 KB); HEAD_BYTES if short. */
+const FIRST_HEAD_BYTES = 16 * 1024;
 
 /** Parse a file's header (no pixel decoding). */
 export interface HeaderRequest {
@@ -68,18 +70,21 @@ export async function runBoundedTask(req: TaskRequest): Promise<TaskResult | nul
     // path makes strings), so a few buffers serve every file.
     const buffer = spareHeads.pop() ?? new Uint8Array(HEAD_BYTES);
     try {
-      const head = await readHead(req.path, HEAD_BYTES, buffer);
-      let layout: FileLayout;
-      try {
-        layout = analyseFile(head.bytes, req.path, head.size);
-      } catch (e) {
-        // Not DICOM is decided by the first bytes: the full task would say exactly this. A
-        // header longer than the head (or deflated) is left to a worker, which reads it all:
-        // work here stays bounded by the head's size.
-        if (e instanceof PipelineError && e.code === 'DICOM_NOT_DICOM') throw e;
-        if (head.size > head.bytes.length) return null;
-        throw e;
+      let layout: FileLayout | null = null;
+      for (const headBytes of [FIRST_HEAD_BYTES, HEAD_BYTES]) {
+        const head = await readHead(req.path, headBytes, buffer);
+        try {
+          layout = analyseFile(head.bytes, req.path, head.size);
+          break;
+        } catch (e) {
+          // Not DICOM is decided by the first bytes: the full task would say exactly this. A
+          // header longer than the head is read again with more; longer still (or deflated),
+          // it is left to a worker, which reads it all: work here stays bounded.
+          if (e instanceof PipelineError && e.code === 'DICOM_NOT_DICOM') throw e;
+          if (head.size <= head.bytes.length) throw e;
+        }
       }
+      if (!layout) return null;
       const header = fastHeader(layout, req.path);
       return header ? { ok: true, header, pixelSpan: layout.pixelSpan } : null;
     } catch (e) {
