@@ -211,9 +211,18 @@ def test_sarcoma_hip_profile_draws_oblique_textured_bones_and_warm_tissue_along_
     changed = [not np.array_equal(bones[z], bones[z + 1]) for z in range(grid[0] - 1)]
     assert sum(changed) > grid[0] // 2
     assert (anat.tissue[bones] == CORTEX).mean() > 0.2 and (anat.tissue[bones] == MARROW).mean() > 0.2
-    # Never labelled: no tumour voxel on bone.
-    ct, label = case["CT"], case["label"].astype(bool)
-    assert not (label & (ct > 600)).any()
+    # Warm tissue along bone: muscle only, within the shell, patchy, never where the tumour may be.
+    from delineo_models.data.phantom import _periarticular
+    from delineo_models.data.phantom_anatomy import MUSCLE
+    keep_out = np.zeros(grid, bool)
+    keep_out[:, :, :32] = True
+    warm, suv = _periarticular(np.random.default_rng(3), Grid(grid, (3.0, 2.0, 2.0)), anat.tissue, keep_out,
+                               {"suv": (1.2, 2.8), "shell_mm": (6.0, 6.0)})
+    bone_dist = ndimage.distance_transform_edt(~np.isin(anat.tissue, (CORTEX, MARROW)), sampling=(3.0, 2.0, 2.0))
+    shell = (bone_dist <= 6.0) & (anat.tissue == MUSCLE) & ~keep_out
+    assert warm.any() and 1.2 <= suv <= 2.8
+    assert (anat.tissue[warm] == MUSCLE).all() and not (warm & keep_out).any() and (bone_dist[warm] <= 6.0).all()
+    assert 0.2 < warm.sum() / shell.sum() < 0.8
     # Marrow carries a trabecular texture: rougher than the same bone without it.
     from delineo_models.data.phantom_render import render_ct
     g = Grid(grid, (3.0, 2.0, 2.0))
