@@ -7,41 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { str } from './dataset.ts';
 import { parseHeader } from './dcmjs-parse.ts';
 import { analyseFile, EXPLICIT_LE, IMPLICIT_LE } from './file-layout.ts';
-
-/** Explicit VR LE element. */
-function ex(group: number, element: number, vr: string, value: Uint8Array | string, lengthOverride?: number): Uint8Array {
-  const v = typeof value === 'string' ? new TextEncoder().encode(value.length % 2 ? value + '\0' : value) : value;
-  const long = ['OB', 'OW', 'SQ', 'UN', 'UT'].includes(vr);
-  const head = new Uint8Array(long ? 12 : 8);
-  const d = new DataView(head.buffer);
-  d.setUint16(0, group, true); d.setUint16(2, element, true);
-  head[4] = vr.charCodeAt(0); head[5] = vr.charCodeAt(1);
-  if (long) d.setUint32(8, lengthOverride ?? v.length, true); else d.setUint16(6, lengthOverride ?? v.length, true);
-  return cat(head, v);
-}
-
-/** Implicit VR LE element. */
-function im(group: number, element: number, value: Uint8Array | string, lengthOverride?: number): Uint8Array {
-  const v = typeof value === 'string' ? new TextEncoder().encode(value.length % 2 ? value + '\0' : value) : value;
-  const head = new Uint8Array(8);
-  const d = new DataView(head.buffer);
-  d.setUint16(0, group, true); d.setUint16(2, element, true); d.setUint32(4, lengthOverride ?? v.length, true);
-  return cat(head, v);
-}
-
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
-
-function part10(syntax: string, dataset: Uint8Array, groupLength = true): Uint8Array {
-  const ts = ex(0x0002, 0x0010, 'UI', syntax);
-  const gl = new Uint8Array(4); new DataView(gl.buffer).setUint32(0, ts.length, true);
-  const meta = groupLength ? cat(ex(0x0002, 0x0000, 'UL', gl), ts) : ts;
-  return cat(new Uint8Array(128), new TextEncoder().encode('DICM'), meta, dataset);
-}
+import { cat, ex, im, part10 } from '../../../test/dicom-bytes.ts';
 
 const pixels = ex(0x7fe0, 0x0010, 'OW', new Uint8Array(8).fill(7));
 const base = () => cat(ex(0x0008, 0x0018, 'UI', '1.2.3.4'), ex(0x0008, 0x0060, 'CS', 'CT'), ex(0x0020, 0x000e, 'UI', '9.8'));

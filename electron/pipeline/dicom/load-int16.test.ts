@@ -6,7 +6,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cat, ex, part10, us } from '../../../test/dicom-bytes.ts';
 import { sharedData } from '../../../test/paths.ts';
+import { EXPLICIT_LE } from './file-layout.ts';
 import { allSeries, loadSeries, scanPaths } from './index.ts';
 import { readNative16Into } from './read-file.ts';
 import { runTask } from './tasks.ts';
@@ -17,43 +19,32 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** One axial CT slice, Explicit VR Little Endian; 2×2 signed 16-bit stored values unless told. */
 function ctSlice(file: string, k: number, stored: number[], intercept: string, slope = '1',
   { size = 2, unsigned = false, bitsStored = 16 } = {}): string {
-  const text = (s: string) => Buffer.from(s.length % 2 ? s + (/^[\d.]+$/.test(s) ? '\0' : ' ') : s, 'latin1');
-  const us = (v: number) => { const b = Buffer.alloc(2); b.writeUInt16LE(v); return b; };
-  const el = (g: number, e: number, vr: string, value: Buffer) => {
-    const long = vr === 'OW' || vr === 'OB';
-    const h = Buffer.alloc(long ? 12 : 8);
-    h.writeUInt16LE(g, 0); h.writeUInt16LE(e, 2); h.write(vr, 4, 'latin1');
-    if (long) h.writeUInt32LE(value.length, 8); else h.writeUInt16LE(value.length, 6);
-    return Buffer.concat([h, value]);
-  };
   const pixels = Buffer.alloc(2 * size * size + ((size * size) % 2) * 2); // Pixel Data has an even length
   stored.forEach((v, i) => (unsigned ? pixels.writeUInt16LE(v, 2 * i) : pixels.writeInt16LE(v, 2 * i)));
-  const bytes = Buffer.concat([
-    Buffer.alloc(128), Buffer.from('DICM'),
-    el(0x0002, 0x0010, 'UI', text('1.2.840.10008.1.2.1')),
-    el(0x0008, 0x0016, 'UI', text('1.2.840.10008.5.1.4.1.1.2')),
-    el(0x0008, 0x0018, 'UI', text(`1.2.826.0.1.99.${k + 1}`)),
-    el(0x0008, 0x0060, 'CS', text('CT')),
-    el(0x0010, 0x0020, 'LO', text('INT16')),
-    el(0x0020, 0x000d, 'UI', text('1.2.826.0.1.99.100')),
-    el(0x0020, 0x000e, 'UI', text('1.2.826.0.1.99.101')),
-    el(0x0020, 0x0013, 'IS', text(String(k + 1))),
-    el(0x0020, 0x0032, 'DS', text(`0\\0\\${2 * k}`)),
-    el(0x0020, 0x0037, 'DS', text('1\\0\\0\\0\\1\\0')),
-    el(0x0020, 0x0052, 'UI', text('1.2.826.0.1.99.102')),
-    el(0x0028, 0x0002, 'US', us(1)),
-    el(0x0028, 0x0004, 'CS', text('MONOCHROME2')),
-    el(0x0028, 0x0010, 'US', us(size)),
-    el(0x0028, 0x0011, 'US', us(size)),
-    el(0x0028, 0x0030, 'DS', text('1\\1')),
-    el(0x0028, 0x0100, 'US', us(16)),
-    el(0x0028, 0x0101, 'US', us(bitsStored)),
-    el(0x0028, 0x0102, 'US', us(bitsStored - 1)),
-    el(0x0028, 0x0103, 'US', us(unsigned ? 0 : 1)),
-    el(0x0028, 0x1052, 'DS', text(intercept)),
-    el(0x0028, 0x1053, 'DS', text(slope)),
-    el(0x7fe0, 0x0010, 'OW', pixels),
-  ]);
+  const bytes = part10(EXPLICIT_LE, cat(
+    ex(0x0008, 0x0016, 'UI', '1.2.840.10008.5.1.4.1.1.2'),
+    ex(0x0008, 0x0018, 'UI', `1.2.826.0.1.99.${k + 1}`),
+    ex(0x0008, 0x0060, 'CS', 'CT'),
+    ex(0x0010, 0x0020, 'LO', 'INT16'),
+    ex(0x0020, 0x000d, 'UI', '1.2.826.0.1.99.100'),
+    ex(0x0020, 0x000e, 'UI', '1.2.826.0.1.99.101'),
+    ex(0x0020, 0x0013, 'IS', String(k + 1)),
+    ex(0x0020, 0x0032, 'DS', `0\\0\\${2 * k}`),
+    ex(0x0020, 0x0037, 'DS', '1\\0\\0\\0\\1\\0'),
+    ex(0x0020, 0x0052, 'UI', '1.2.826.0.1.99.102'),
+    ex(0x0028, 0x0002, 'US', us(1)),
+    ex(0x0028, 0x0004, 'CS', 'MONOCHROME2'),
+    ex(0x0028, 0x0010, 'US', us(size)),
+    ex(0x0028, 0x0011, 'US', us(size)),
+    ex(0x0028, 0x0030, 'DS', '1\\1'),
+    ex(0x0028, 0x0100, 'US', us(16)),
+    ex(0x0028, 0x0101, 'US', us(bitsStored)),
+    ex(0x0028, 0x0102, 'US', us(bitsStored - 1)),
+    ex(0x0028, 0x0103, 'US', us(unsigned ? 0 : 1)),
+    ex(0x0028, 0x1052, 'DS', intercept),
+    ex(0x0028, 0x1053, 'DS', slope),
+    ex(0x7fe0, 0x0010, 'OW', pixels),
+  ), false);
   const p = path.join(dir, file);
   writeFileSync(p, bytes);
   return p;

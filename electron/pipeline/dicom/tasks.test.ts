@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedData } from '../../../test/paths.ts';
-import { analyseFile } from './file-layout.ts';
+import { cat, ex, part10 } from '../../../test/dicom-bytes.ts';
+import { analyseFile, EXPLICIT_LE } from './file-layout.ts';
 import { readNative16Into } from './read-file.ts';
 import { runBoundedTask, runTask, type FramesRequest } from './tasks.ts';
 
@@ -59,26 +60,14 @@ describe('runBoundedTask (work on the caller\'s thread)', () => {
   });
 
   /** Explicit VR LE CT header with a private OB element of `privateBytes` before the identity. */
-  const longHeader = (privateBytes: number, pixels?: Uint8Array) => {
-    const el = (g: number, e: number, vr: string, value: Uint8Array) => {
-      const long = vr === 'OB' || vr === 'OW';
-      const h = Buffer.alloc(long ? 12 : 8);
-      h.writeUInt16LE(g, 0); h.writeUInt16LE(e, 2); h.write(vr, 4, 'latin1');
-      if (long) h.writeUInt32LE(value.length, 8); else h.writeUInt16LE(value.length, 6);
-      return Buffer.concat([h, value]);
-    };
-    const text = (s: string) => Buffer.from(s.length % 2 ? s + '\0' : s, 'latin1');
-    return Buffer.concat([
-      Buffer.alloc(128), Buffer.from('DICM'),
-      el(0x0002, 0x0010, 'UI', text('1.2.840.10008.1.2.1')),
-      el(0x0008, 0x0016, 'UI', text('1.2.840.10008.5.1.4.1.1.2')),
-      el(0x0008, 0x0018, 'UI', text('1.2.3.4')),
-      el(0x0008, 0x0060, 'CS', text('CT')),
-      el(0x0009, 0x1010, 'OB', new Uint8Array(privateBytes)),
-      el(0x0020, 0x000e, 'UI', text('1.2.3.5')),
-      ...(pixels ? [el(0x7fe0, 0x0010, 'OW', pixels)] : []),
-    ]);
-  };
+  const longHeader = (privateBytes: number, pixels?: Uint8Array) => part10(EXPLICIT_LE, cat(
+    ex(0x0008, 0x0016, 'UI', '1.2.840.10008.5.1.4.1.1.2'),
+    ex(0x0008, 0x0018, 'UI', '1.2.3.4'),
+    ex(0x0008, 0x0060, 'CS', 'CT'),
+    ex(0x0009, 0x1010, 'OB', new Uint8Array(privateBytes)),
+    ex(0x0020, 0x000e, 'UI', '1.2.3.5'),
+    ...(pixels ? [ex(0x7fe0, 0x0010, 'OW', pixels)] : []),
+  ), false);
 
   it('leaves a header longer than the 128 KB head to the workers (work here stays bounded)', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'delineo-tasks-'));
