@@ -139,7 +139,8 @@ def test_default_options_leave_default_phantoms_unchanged():
     # The new options draw no random numbers at their defaults: seeds keep their phantoms.
     a = generate_case(np.random.default_rng(5), ("CT", "PT"), SIZE)
     b = generate_case(np.random.default_rng(5), ("CT", "PT"), SIZE, tumour_radius_mm=(8.0, 20.0),
-                      tumour_suvmax=(3.0, 15.0), marrow_suv=None, body_scale=(1.0, 1.0), thigh_fraction=0.5)
+                      tumour_suvmax=(3.0, 15.0), marrow_suv=None, body_scale=(1.0, 1.0), thigh_fraction=0.5,
+                      peritumoral=None, hip=None, margin=None)
     np.testing.assert_array_equal(a["PT"], b["PT"])
     wide = (8, 80, 80)  # 160 mm field at 2 mm: the default body (76–116 mm across) leaves air around it
     small = generate_case(np.random.default_rng(5), ("CT", "PT"), wide, (3.0, 2.0, 2.0))
@@ -231,3 +232,46 @@ def test_sarcoma_hip_profile_draws_oblique_textured_bones_and_warm_tissue_along_
     plain = render_ct(np.random.default_rng(0), g, anat.tissue, none, none, (200.0, 500.0))
     rough = render_ct(np.random.default_rng(0), g, anat.tissue, none, none, (200.0, 500.0), 50.0)
     assert rough[marrow].std() > 1.5 * plain[marrow].std()
+
+
+def test_sarcoma_margin_profile_blurs_the_pet_edge_but_not_the_label():
+    # STS_002's mass has a hot side (SUV ~20) and a cool side (~4) beside a warm lobe of ~3 over fat
+    # and muscle that the expert left out; a model that follows the PET's half-maximum follows the lobe.
+    from delineo_models.data.phantom import PROFILES, _draw_margin
+    from delineo_models.data.phantom_anatomy import FAT, MUSCLE, Grid
+    from delineo_models.data.phantom_render import render_pet
+    opts = PROFILES["sarcoma-margin"]["margin"]
+    grid = Grid((20, 48, 48), (3.0, 2.0, 2.0))
+    tissue = np.full(grid.shape, MUSCLE, np.int8)
+    centre = (0.0, 0.0, 0.0)  # the grid's frame is centred
+    tumour = np.broadcast_to(grid.z ** 2 + grid.y ** 2 + grid.x ** 2 < 14.0 ** 2, grid.shape)
+    fixed = {**opts, "gradient": (5.0, 5.0), "lobe": {"shell_mm": (10.0, 10.0), "fraction": (1.0, 1.0)},
+             "fat_rim": {"probability": 1.0, "mm": (4.0, 4.0)}}
+    edge = _draw_margin(np.random.default_rng(2), grid, tumour, centre, tissue, fixed)
+    scale = edge["uptake_scale"][tumour]
+    assert scale.min() == pytest.approx(0.2, abs=0.01) and scale.max() == pytest.approx(1.0, abs=0.01)
+    weight, level = edge["lobe"]
+    assert level == pytest.approx(1.0 / 5.0 / 1.6)
+    dist = ndimage.distance_transform_edt(~tumour, sampling=grid.spacing)
+    assert not weight[tumour].any() and not weight[dist > 10.0].any() and weight.max() > 0.5
+    # The lobe lies beside the cool side: where it is, the mass's nearest uptake is low.
+    cool_side = edge["uptake_scale"] < 0.5
+    near_cool = ndimage.binary_dilation(tumour & cool_side, iterations=4) & ~tumour
+    assert weight[near_cool].mean() > 2 * weight[~tumour & ~near_cool & (dist <= 8)].mean()
+    # The fat plane: only muscle within 4 mm of the mass turned to fat, in patches, never the mass.
+    fat = edge["tissue"] == FAT
+    assert fat.any() and not (fat & tumour).any() and (dist[fat] <= 4.0).all()
+    assert 0.3 < fat.sum() / ((dist > 0) & (dist <= 4.0)).sum() < 0.95
+    # Rendered: the cool side is cooler than the hot side and the lobe is warm, the label is the mass.
+    none = np.zeros(grid.shape, bool)
+    pet = render_pet(np.random.default_rng(0), grid, edge["tissue"], tumour, none, {}, 6.0, (20.0, 20.0), None, None,
+                     edge["uptake_scale"], edge["lobe"])
+    hot_side = tumour & (edge["uptake_scale"] > 0.8)
+    assert pet[hot_side].mean() > 2.0 * pet[tumour & cool_side].mean()
+    lobe = (weight > 0.5) & (dist > 4.0)
+    assert pet[lobe].mean() > 1.6 * pet[(dist > 12.0)].mean()
+    # In the profile, a mass with a margin says so and keeps its label unchanged in shape.
+    always = {**PROFILES["sarcoma-margin"], "thigh_fraction": 1.0, "margin": {**opts, "probability": 1.0}}
+    case = generate_case(np.random.default_rng(1), ("CT", "PT"), (24, 64, 64), (3.0, 2.0, 2.0), **always)
+    assert "warm-lobe" in case["meta"]["distractors"] and 2.0 <= case["meta"]["margin"]["hot_to_cool"] <= 6.0
+    assert case["label"].sum() > 0 and (case["CT"][case["label"] > 0].mean() > -20)

@@ -66,13 +66,23 @@ PROFILES["sarcoma-pet"] = {**PROFILES["sarcoma-bone"], "psf_fwhm_mm": (5.0, 10.0
 PROFILES["sarcoma-hip"] = {**PROFILES["sarcoma-pet"], "marrow_suv": (0.8, 3.5),
                            "hip": {"probability": 0.6, "texture_hu": (15.0, 60.0),
                                    "periarticular": {"probability": 0.5, "suv": (1.2, 2.8), "shell_mm": (2.0, 8.0)}}}
+# "sarcoma-margin": as "sarcoma-hip", plus, in 70 % of the masses, the PET edge STS_002 shows:
+# a hot side and a cool side (2–6×), a warm unlabelled lobe beside the cool side (5–15 mm, at
+# 0.7–1.5× the cool side's uptake, over fat and muscle alike), in 60 % a patchy fat plane
+# around the mass, and more necrotic cores (SUV 0.8–2.5). A model that contours the PET's
+# half-maximum follows the lobe; the label follows the mass on CT.
+PROFILES["sarcoma-margin"] = {**PROFILES["sarcoma-hip"],
+                              "margin": {"probability": 0.7, "gradient": (2.0, 6.0),
+                                         "lobe": {"shell_mm": (5.0, 15.0), "fraction": (0.7, 1.5)},
+                                         "fat_rim": {"probability": 0.6, "mm": (2.0, 6.0)},
+                                         "necrosis": {"probability": 0.6, "suv": (0.8, 2.5)}}}
 
 
 def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spacing=DEFAULT_SPACING,
                   mr_weighting: str = "T2", psf_fwhm_mm: float | tuple[float, float] = 6.0, tumour_radius_mm=(8.0, 20.0),
                   tumour_suvmax=(3.0, 15.0), marrow_suv=None, body_scale=(1.0, 1.0),
                   thigh_fraction: float = 0.5, marrow_hu=None, cortex_hu=None, peritumoral: dict | None = None,
-                  hip: dict | None = None) -> dict:
+                  hip: dict | None = None, margin: dict | None = None) -> dict:
     """Draw one phantom case.
 
     Args:
@@ -96,6 +106,11 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
             trabecular texture of ``texture_hu`` (low, high) SD on all marrow and, drawn with
             ``periarticular.probability``, patchy uptake of ``periarticular.suv`` in the soft
             tissue within ``periarticular.shell_mm`` of bone (PET only; never labelled).
+        margin: what blurs a mass's edge on PET, drawn with ``probability`` (``_draw_margin``):
+            a hot and a cool side (uptake ratio ``gradient``), a warm lobe of unlabelled tissue
+            beside the cool side (``lobe.shell_mm``, at ``lobe.fraction`` of the cool side's
+            uptake), a patchy fat plane around the mass (``fat_rim``), and a necrotic core in
+            more masses (``necrosis.probability``, SUV ``necrosis.suv``).
     Returns:
         dict with one float32 (D, H, W) image per modality, "label" uint8 (D, H, W) and
         "meta" (anatomy kind, tumour volume in ml, SUVmax, jitter, distractor names).
@@ -119,6 +134,11 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
     tumour &= body & ~np.isin(tissue, (CORTEX, MARROW))
     necrosis = tumour & (rfield < 0.45) if (radius > 12 and rng.random() < 0.4) else np.zeros_like(tumour)
     tissue = np.where(tumour, MUSCLE, tissue).astype(np.int8)  # tumour displaces lung/fat
+    edge = _draw_margin(rng, grid, tumour, centre, tissue, margin) if margin and rng.random() < margin["probability"] else None
+    if edge is not None:
+        tissue = edge["tissue"]
+        if not necrosis.any() and radius > 10 and rng.random() < margin["necrosis"]["probability"]:
+            necrosis = tumour & (rfield < 0.45)
     keep_out = ndimage.binary_dilation(tumour, iterations=4)
 
     bone_hu = None
@@ -140,8 +160,13 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
         if peritumoral is not None and rng.random() < peritumoral["probability"]:
             halo = (float(rng.uniform(*peritumoral["shell_mm"])), float(rng.uniform(*peritumoral["fraction"])))
             distractor_names.append("peritumoral")
-        img = render_pet(rng, grid, tissue, tumour, necrosis, distractors, psf, tumour_suvmax,
-                         None if marrow_suv is None else float(rng.uniform(*marrow_suv)), halo)
+        marrow = None if marrow_suv is None else float(rng.uniform(*marrow_suv))
+        if edge is None:
+            img = render_pet(rng, grid, tissue, tumour, necrosis, distractors, psf, tumour_suvmax, marrow, halo)
+        else:
+            distractor_names.append("warm-lobe")
+            img = render_pet(rng, grid, tissue, tumour, necrosis, distractors, psf, tumour_suvmax, marrow, halo,
+                             edge["uptake_scale"], edge["lobe"], margin["necrosis"]["suv"])
     else:
         bright, distractor_names = _mr_bright(rng, grid, tissue, keep_out, mr_weighting)
         img = render_mr(rng, grid, tissue, tumour, necrosis, bright, mr_weighting)
@@ -155,6 +180,8 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
         "jitter_vox_zyx": list(jitter),
         "distractors": distractor_names,
     }
+    if edge is not None:
+        meta["margin"] = edge["meta"]
     if second == "PT":
         meta["suvmax_in_tumour"] = round(float(images["PT"][shift_int(tumour, jitter)].max()), 3) if tumour.any() else 0.0
     return {**images, "label": tumour.astype(np.uint8), "meta": meta}
@@ -187,6 +214,43 @@ def _pet_distractors(rng, grid, tissue, structures, keep_out) -> dict:
     if "heart" in structures and structures["heart"].any():
         out["myocardium"] = (structures["heart"] & ~keep_out, rng.uniform(1.5, 8.0))
     return out
+
+
+def _draw_margin(rng, grid: Grid, tumour, centre, tissue, opts) -> dict:
+    """What makes a real mass's PET edge a poor guide to its GTV (STS_002: a hot side at SUV ~20,
+    a cool side at ~4 next to a warm, unlabelled lobe of ~3 over fat and muscle, a cold core):
+    an uptake ramp across the mass from ``1/ratio`` (cool side) to 1, a warm lobe beside the cool
+    side, flat to half of ``lobe.shell_mm`` and fading to 0 at it, at ``lobe.fraction`` of the cool
+    side's mean uptake, and in
+    ``fat_rim.probability`` of cases a patchy fat plane ``fat_rim.mm`` thick around the mass.
+    Returns the new tissue map, the uptake factor, the lobe (weight, fraction of SUVmax) and meta."""
+    hot = rng.normal(size=3)
+    hot /= np.linalg.norm(hot)
+    rel = (grid.z - centre[0], grid.y - centre[1], grid.x - centre[2])
+    proj = np.broadcast_to(rel[0] * hot[0] + rel[1] * hot[1] + rel[2] * hot[2], grid.shape)
+    lo, hi = proj[tumour].min(), proj[tumour].max()
+    ratio = float(rng.uniform(*opts["gradient"]))
+    ramp = np.clip((proj - lo) / max(hi - lo, 1e-6), 0.0, 1.0)
+    uptake_scale = 1.0 / ratio + (1.0 - 1.0 / ratio) * ramp
+    cool = -hot + rng.normal(0, 0.4, size=3)
+    cool /= np.linalg.norm(cool)
+    r = np.sqrt(rel[0] ** 2 + rel[1] ** 2 + rel[2] ** 2) + 1e-6
+    # Full within 60° of the cool direction, none beyond 120°; flat to half the shell, then fading.
+    facing = np.clip(0.5 + (rel[0] * cool[0] + rel[1] * cool[1] + rel[2] * cool[2]) / r, 0.0, 1.0)
+    shell = float(rng.uniform(*opts["lobe"]["shell_mm"]))
+    dist = ndimage.distance_transform_edt(~tumour, sampling=grid.spacing)
+    weight = np.where(tumour, 0.0, np.clip(2.0 * (1.0 - dist / shell), 0.0, 1.0) * facing)
+    fraction = float(rng.uniform(*opts["lobe"]["fraction"]))
+    tissue = tissue.copy()
+    rim_mm = 0.0
+    if rng.random() < opts["fat_rim"]["probability"]:
+        rim_mm = float(rng.uniform(*opts["fat_rim"]["mm"]))
+        patches = smooth_noise(rng, grid.shape, tuple(6.0 / s for s in grid.spacing)) > -0.3
+        tissue[(dist > 0) & (dist <= rim_mm) & patches & (tissue == MUSCLE)] = FAT
+    # Cool side's mean uptake is SUVmax / ratio / 1.6 (render_pet's heterogeneity has mean 1, max 1.6).
+    return {"tissue": tissue, "uptake_scale": uptake_scale, "lobe": (weight, fraction / ratio / 1.6),
+            "meta": {"hot_to_cool": round(ratio, 2), "lobe_mm": round(shell, 1), "lobe_fraction": round(fraction, 2),
+                     "fat_rim_mm": round(rim_mm, 1)}}
 
 
 def _periarticular(rng, grid, tissue, keep_out, opts) -> tuple[np.ndarray, float]:

@@ -57,12 +57,16 @@ def render_ct(rng, grid: Grid, tissue, tumour, necrosis, bone_hu=None, marrow_te
 
 def render_pet(rng, grid: Grid, tissue, tumour, necrosis, distractors: dict, psf_fwhm_mm: float,
                suvmax_range=(3.0, 15.0), marrow_suv: float | None = None,
-               peritumoral: tuple[float, float] | None = None) -> np.ndarray:
+               peritumoral: tuple[float, float] | None = None, uptake_scale: np.ndarray | None = None,
+               lobe: tuple[np.ndarray, float] | None = None, necrosis_suv=(0.4, 1.2)) -> np.ndarray:
     """PET in SUV: background 0.3–1.8 by tissue (marrow at ``marrow_suv`` when given), tumour
-    SUVmax drawn from ``suvmax_range`` with heterogeneity and optional necrotic core, hot
-    distractors, optional peritumoral uptake ``(shell mm, fraction of SUVmax)`` fading linearly
-    to background across the shell (soft tissue only), PSF blur, then Poisson noise and
-    reconstruction smoothing."""
+    SUVmax drawn from ``suvmax_range`` with heterogeneity and optional necrotic core (SUV drawn
+    from ``necrosis_suv``), hot distractors, optional peritumoral uptake ``(shell mm, fraction of
+    SUVmax)`` fading linearly to background across the shell (soft tissue only), PSF blur, then
+    Poisson noise and reconstruction smoothing.
+
+    ``uptake_scale``: optional factor (≤ 1) on the tumour's uptake, e.g. a hot side and a cool side.
+    ``lobe``: optional unlabelled warm tissue ``(weight 0–1 per voxel, fraction of SUVmax at weight 1)``."""
     table = PET_SUV.copy()
     if marrow_suv is not None:
         table[MARROW] = marrow_suv
@@ -70,14 +74,17 @@ def render_pet(rng, grid: Grid, tissue, tumour, necrosis, distractors: dict, psf
     smax = rng.uniform(*suvmax_range)
     het = np.clip(1.0 + 0.25 * smooth_noise(rng, grid.shape, fwhm_to_sigma_vox(8, grid.spacing)), 0.4, 1.6)
     t_uptake = smax * het / 1.6
+    if uptake_scale is not None:
+        t_uptake = t_uptake * uptake_scale
+    soft = (tissue > 0) & ~np.isin(tissue, (CORTEX, MARROW, LUNG))
     if peritumoral is not None:
         shell_mm, fraction = peritumoral
         dist = ndimage.distance_transform_edt(~tumour, sampling=grid.spacing)
-        fade = np.clip(1.0 - dist / shell_mm, 0.0, 1.0)
-        soft = (tissue > 0) & ~np.isin(tissue, (CORTEX, MARROW, LUNG))
-        suv = np.where(soft & (fade > 0), np.maximum(suv, fraction * smax * fade), suv)
+        suv = _warm(suv, soft, np.clip(1.0 - dist / shell_mm, 0.0, 1.0), fraction * smax)
+    if lobe is not None:
+        suv = _warm(suv, soft, lobe[0], lobe[1] * smax)
     suv = np.where(tumour, np.maximum(t_uptake, 1.5), suv)
-    suv = np.where(necrosis, rng.uniform(0.4, 1.2), suv)
+    suv = np.where(necrosis, rng.uniform(*necrosis_suv), suv)
     for name, (mask, value) in distractors.items():
         suv = np.where(mask, value, suv)
     suv = ndimage.gaussian_filter(suv, fwhm_to_sigma_vox(psf_fwhm_mm, grid.spacing))
@@ -85,6 +92,11 @@ def render_pet(rng, grid: Grid, tissue, tumour, necrosis, distractors: dict, psf
     suv = rng.poisson(np.clip(suv, 0, None) * counts_per_suv) / counts_per_suv
     suv = ndimage.gaussian_filter(suv, fwhm_to_sigma_vox(3.0, grid.spacing))  # reconstruction filter
     return suv.astype(np.float32)
+
+
+def _warm(suv: np.ndarray, soft: np.ndarray, weight: np.ndarray, level: float) -> np.ndarray:
+    """Raise soft tissue to ``level × weight`` where that is above its own uptake."""
+    return np.where(soft & (weight > 0), np.maximum(suv, level * weight), suv)
 
 
 def render_mr(rng, grid: Grid, tissue, tumour, necrosis, bright: np.ndarray, weighting: str) -> np.ndarray:
