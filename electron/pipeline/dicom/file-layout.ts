@@ -264,22 +264,23 @@ function walkTopLevel(r: Reader, d: Uint8Array, bad: (m: string) => Error, whole
 
 /** Offset just past an element's value, walking undefined-length sequences item by item. */
 function skipValue(r: Reader, el: Element, end: number, depth: number, bad: (m: string) => Error): number {
-  const name = `(${hex(el.group)},${hex(el.element)})`;
+  // Built only for a message: formatting every element's tag cost a tenth of a header's walk.
+  const name = () => `(${hex(el.group)},${hex(el.element)})`;
   if (el.length !== UNDEFINED) {
-    if (el.value + el.length > end) throw bad(`element ${name} declares ${el.length} bytes but only ${end - el.value} remain (truncated or corrupt)`);
+    if (el.value + el.length > end) throw bad(`element ${name()} declares ${el.length} bytes but only ${end - el.value} remain (truncated or corrupt)`);
     return el.value + el.length;
   }
-  if (depth >= MAX_DEPTH) throw bad(`sequences nested deeper than ${MAX_DEPTH} levels at ${name}`);
+  if (depth >= MAX_DEPTH) throw bad(`sequences nested deeper than ${MAX_DEPTH} levels at ${name()}`);
   // An undefined-length UN holds Implicit VR Little Endian content (PS3.5 6.2.2).
   const inner: Reader = el.vr === 'UN' ? { view: r.view, le: true, explicit: false } : r;
   let p = el.value;
   for (;;) {
     const item = readElement(inner, p, end, bad);
-    if (item.group !== 0xfffe) throw bad(`sequence ${name} holds a non-item element at byte ${p}`);
+    if (item.group !== 0xfffe) throw bad(`sequence ${name()} holds a non-item element at byte ${p}`);
     if (item.element === 0xe0dd) return item.value;
-    if (item.element !== 0xe000) throw bad(`sequence ${name} holds an unexpected delimiter at byte ${p}`);
+    if (item.element !== 0xe000) throw bad(`sequence ${name()} holds an unexpected delimiter at byte ${p}`);
     if (item.length !== UNDEFINED) {
-      if (item.value + item.length > end) throw bad(`an item of ${name} declares ${item.length} bytes but only ${end - item.value} remain`);
+      if (item.value + item.length > end) throw bad(`an item of ${name()} declares ${item.length} bytes but only ${end - item.value} remain`);
       p = item.value + item.length;
       continue;
     }

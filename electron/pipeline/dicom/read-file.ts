@@ -3,6 +3,7 @@
  * its frames as Float32 values in physical units. Runs inside the ingest workers; every
  * failure is a one-line PipelineError naming the file.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { PipelineError } from '../errors.ts';
 import { analyseFile, isNativeSyntax, MAX_FILE_BYTES, EXPLICIT_BE, EXPLICIT_LE, IMPLICIT_LE, type FileLayout, type PixelSpan } from './file-layout.ts';
@@ -18,7 +19,7 @@ import type { PixelModule } from './pixels.ts';
  */
 export async function readBytes(path: string, maxBytes = MAX_FILE_BYTES, reuse?: Uint8Array): Promise<Uint8Array> {
   const handle = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new PipelineError('FILE_READ', `cannot open (${e.code ?? e.message})`, path);
+    throw cannotOpen(e, path);
   });
   try {
     const { size } = await handle.stat();
@@ -36,24 +37,61 @@ export async function readBytes(path: string, maxBytes = MAX_FILE_BYTES, reuse?:
   }
 }
 
+/** The first bytes of a file and its size, read either way. */
+export type HeadReader = (path: string, headBytes: number, reuse?: Uint8Array) => HeadBytes | Promise<HeadBytes>;
+export interface HeadBytes {
+  readonly bytes: Uint8Array;
+  readonly size: number;
+}
+
 /**
  * The first `headBytes` of a file (all of it when smaller), with the file's size.
  *
  * @param reuse a buffer of at least `headBytes` to read into (the result is then a view of it).
  */
-export async function readHead(path: string, headBytes: number, reuse?: Uint8Array): Promise<{ bytes: Uint8Array; size: number }> {
+export async function readHead(path: string, headBytes: number, reuse?: Uint8Array): Promise<HeadBytes> {
   const handle = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new PipelineError('FILE_READ', `cannot open (${e.code ?? e.message})`, path);
+    throw cannotOpen(e, path);
   });
   try {
     const { size } = await handle.stat();
-    const n = Math.min(size, headBytes);
-    const bytes = reuse && reuse.length >= n ? reuse.subarray(0, n) : new Uint8Array(n);
+    const bytes = headView(size, headBytes, reuse);
     const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);
     return { bytes: bytes.subarray(0, bytesRead), size };
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * `readHead` without leaving the caller's thread: for the scan, where the four pool round trips
+ * per file cost ten times the reads themselves (64 heads of a CT: ~1 ms here against 11–30 ms).
+ * The caller keeps each call short and yields between calls (see scan.ts).
+ */
+export function readHeadSync(path: string, headBytes: number, reuse?: Uint8Array): HeadBytes {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw cannotOpen(e as NodeJS.ErrnoException, path);
+  }
+  try {
+    const { size } = fstatSync(fd);
+    const bytes = headView(size, headBytes, reuse);
+    const bytesRead = readSync(fd, bytes, 0, bytes.length, 0);
+    return { bytes: bytes.subarray(0, bytesRead), size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function headView(size: number, headBytes: number, reuse: Uint8Array | undefined): Uint8Array {
+  const n = Math.min(size, headBytes);
+  return reuse && reuse.length >= n ? reuse.subarray(0, n) : new Uint8Array(n);
+}
+
+function cannotOpen(e: NodeJS.ErrnoException, path: string): PipelineError {
+  return new PipelineError('FILE_READ', `cannot open (${e.code ?? e.message})`, path);
 }
 
 /** A parsed file: its layout (with pixel locations) and its plain header. */

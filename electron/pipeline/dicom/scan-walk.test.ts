@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sharedData } from '../../../test/paths.ts';
-import { parseFile, readBytes, readFrames } from './read-file.ts';
+import { parseFile, readBytes, readFrames, readHead, readHeadSync } from './read-file.ts';
 import { allSeries, computeSuvFactors, loadSeries, scanPaths } from './index.ts';
+import { HeadPacing } from './scan.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'delineo-walk-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -47,6 +48,39 @@ describe('walking folders', () => {
     const controller = new AbortController();
     controller.abort(new DOMException('stop', 'AbortError'));
     await expect(scanPaths([sharedData('ct-lung-philips')], { signal: controller.signal })).rejects.toThrow('stop');
+  });
+});
+
+describe('reading heads while scanning', () => {
+  it('reads the same head synchronously as through the pool, and names a missing file', async () => {
+    const file = sharedData('ct-lung-philips', '1-01.dcm');
+    for (const n of [16 * 1024, 10 ** 7]) {
+      const viaPool = await readHead(file, n);
+      const here = readHeadSync(file, n, new Uint8Array(n));
+      expect(here.size).toBe(viaPool.size);
+      expect(Buffer.compare(here.bytes, viaPool.bytes)).toBe(0);
+      expect(here.bytes.length).toBe(Math.min(n, viaPool.size));
+    }
+    const gone = path.join(tmp, 'no-such.dcm');
+    expect(() => readHeadSync(gone, 1024)).toThrow(`${gone}: cannot open (ENOENT)`);
+  });
+
+  it('lets the event loop turn once a slice of work is used up, and leaves slow storage to the pool', async () => {
+    let clock = 0;
+    const pacing = new HeadPacing(() => clock, 4, 10);
+    expect(pacing.reader).toBe(readHeadSync);
+    let turned = false;
+    setImmediate(() => (turned = true));
+    clock = 3;
+    await pacing.pace();
+    expect(turned).toBe(false); // within the slice: no yield
+    clock = 5;
+    await pacing.pace();
+    expect(turned).toBe(true); // slice used up: the loop turned before the next file
+    pacing.took(2);
+    expect(pacing.reader).toBe(readHeadSync);
+    pacing.took(25); // a network share or a spinning disk: overlap the waits instead
+    expect(pacing.reader).toBe(readHead);
   });
 });
 

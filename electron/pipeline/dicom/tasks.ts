@@ -6,7 +6,7 @@ import { PipelineError } from '../errors.ts';
 import type { FileHeader } from './header.ts';
 import { fastHeader } from './fast-header.ts';
 import { analyseFile, isNativeSyntax, type FileLayout, type PixelSpan } from './file-layout.ts';
-import { parseFile, readBytes, readFrames, readHead, readNative16Into, readsInPlace } from './read-file.ts';
+import { parseFile, readBytes, readFrames, readHead, readNative16Into, readsInPlace, type HeadReader } from './read-file.ts';
 
 /** Bytes read to parse a header while scanning; nearly every header is far smaller. */
 const HEAD_BYTES = 128 * 1024;
@@ -63,8 +63,10 @@ const spareHeads: Uint8Array[] = [];
  * 8 frames). Each call is a few milliseconds of work between awaits, so the caller's event
  * loop keeps turning. Saves the workers' start-up (type stripping, module loading: ~100 ms
  * each) for ordinary CT and MR series.
+ *
+ * @param readHeadWith how a header task reads the file's head (the scan may read synchronously).
  */
-export async function runBoundedTask(req: TaskRequest): Promise<TaskResult | null> {
+export async function runBoundedTask(req: TaskRequest, readHeadWith: HeadReader = readHead): Promise<TaskResult | null> {
   if (req.op === 'header') {
     // Nothing made from the head keeps a view of it (analyseFile copies the header, the fast
     // path makes strings), so a few buffers serve every file.
@@ -72,7 +74,7 @@ export async function runBoundedTask(req: TaskRequest): Promise<TaskResult | nul
     try {
       let layout: FileLayout | null = null;
       for (const headBytes of [FIRST_HEAD_BYTES, HEAD_BYTES]) {
-        const head = await readHead(req.path, headBytes, buffer);
+        const head = await readHeadWith(req.path, headBytes, buffer);
         try {
           layout = analyseFile(head.bytes, req.path, head.size);
           break;
