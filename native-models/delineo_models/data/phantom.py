@@ -160,13 +160,12 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
         if peritumoral is not None and rng.random() < peritumoral["probability"]:
             halo = (float(rng.uniform(*peritumoral["shell_mm"])), float(rng.uniform(*peritumoral["fraction"])))
             distractor_names.append("peritumoral")
-        marrow = None if marrow_suv is None else float(rng.uniform(*marrow_suv))
-        if edge is None:
-            img = render_pet(rng, grid, tissue, tumour, necrosis, distractors, psf, tumour_suvmax, marrow, halo)
-        else:
+        blurred_edge = {}
+        if edge is not None:
             distractor_names.append("warm-lobe")
-            img = render_pet(rng, grid, tissue, tumour, necrosis, distractors, psf, tumour_suvmax, marrow, halo,
-                             edge["uptake_scale"], edge["lobe"], margin["necrosis"]["suv"])
+            blurred_edge = {"uptake_scale": edge["uptake_scale"], "lobe": edge["lobe"], "necrosis_suv": margin["necrosis"]["suv"]}
+        img = render_pet(rng, grid, tissue, tumour, necrosis, distractors, psf, tumour_suvmax,
+                         None if marrow_suv is None else float(rng.uniform(*marrow_suv)), halo, **blurred_edge)
     else:
         bright, distractor_names = _mr_bright(rng, grid, tissue, keep_out, mr_weighting)
         img = render_mr(rng, grid, tissue, tumour, necrosis, bright, mr_weighting)
@@ -221,8 +220,8 @@ def _draw_margin(rng, grid: Grid, tumour, centre, tissue, opts) -> dict:
     a cool side at ~4 next to a warm, unlabelled lobe of ~3 over fat and muscle, a cold core):
     an uptake ramp across the mass from ``1/ratio`` (cool side) to 1, a warm lobe beside the cool
     side, flat to half of ``lobe.shell_mm`` and fading to 0 at it, at ``lobe.fraction`` of the cool
-    side's mean uptake, and in
-    ``fat_rim.probability`` of cases a patchy fat plane ``fat_rim.mm`` thick around the mass.
+    side's mean uptake, and in ``fat_rim.probability`` of cases a patchy fat plane ``fat_rim.mm``
+    thick around the mass.
     Returns the new tissue map, the uptake factor, the lobe (weight, fraction of SUVmax) and meta."""
     hot = rng.normal(size=3)
     hot /= np.linalg.norm(hot)
