@@ -275,3 +275,36 @@ def test_sarcoma_margin_profile_blurs_the_pet_edge_but_not_the_label():
     case = generate_case(np.random.default_rng(1), ("CT", "PT"), (24, 64, 64), (3.0, 2.0, 2.0), **always)
     assert "warm-lobe" in case["meta"]["distractors"] and 2.0 <= case["meta"]["margin"]["hot_to_cool"] <= 6.0
     assert case["label"].sum() > 0 and (case["CT"][case["label"] > 0].mean() > -20)
+
+
+def test_sarcoma_ct_profile_gives_the_mass_sts002s_ct_edge():
+    # STS_002 at its expert contour: mass ~30 HU above muscle, pixel noise σ ~25 HU, fat over about
+    # half of the surface. The older profiles' mass is 8–25 HU either way with noise 8–20 HU.
+    from delineo_models.data.phantom import PROFILES
+    from delineo_models.data.phantom_anatomy import Grid, MUSCLE
+    from delineo_models.data.phantom_render import render_ct
+    grid = Grid((12, 48, 48), (3.0, 1.0, 1.0))
+    tissue = np.full(grid.shape, MUSCLE, np.int8)
+    tumour = np.broadcast_to(grid.y ** 2 + grid.x ** 2 < 12.0 ** 2, grid.shape)
+    none = np.zeros(grid.shape, bool)
+    opts = PROFILES["sarcoma-ct"]["ct_contrast"]
+    deltas, noises = [], []
+    for seed in range(20):
+        ct = render_ct(np.random.default_rng(seed), grid, tissue, tumour, none, contrast=opts)
+        deltas.append(np.median(ct[tumour]) - np.median(ct[~tumour]))
+        noises.append(np.std(np.diff(ct[~tumour].reshape(-1)[:2000])) / np.sqrt(2))
+    deltas = np.array(deltas)
+    assert (deltas > 0).mean() >= 0.6 and deltas.max() > 30 and np.abs(deltas).min() > 5
+    assert max(noises) > 25 > min(noises)
+    # The original contrast without the option: never beyond 25 HU (+ per-case table shifts).
+    plain = [np.median(c[tumour]) - np.median(c[~tumour]) for c in
+             (render_ct(np.random.default_rng(s), grid, tissue, tumour, none) for s in range(20))]
+    assert max(np.abs(plain)) < 35
+    # Whole cases: the label is the CT mass, most masses abut fat, the PET margin is drawn.
+    rims = 0
+    for seed in range(12):
+        case = generate_case(np.random.default_rng(seed), ("CT", "PT"), (16, 64, 64), (3.0, 2.0, 2.0),
+                             **{**PROFILES["sarcoma-ct"], "thigh_fraction": 1.0})
+        rims += case["meta"].get("margin", {}).get("fat_rim_mm", 0.0) > 0
+        assert case["label"].sum() > 0
+    assert rims >= 6  # 64 % expected

@@ -32,11 +32,16 @@ def smooth_noise(rng: np.random.Generator, shape, sigma_vox) -> np.ndarray:
     return n / sd if sd > 0 else n
 
 
-def render_ct(rng, grid: Grid, tissue, tumour, necrosis, bone_hu=None, marrow_texture_hu: float | None = None) -> np.ndarray:
-    """CT in HU: tissue table with ±10 HU per-case shifts, tumour 15–35 HU off muscle, noise σ 8–20 HU.
+def render_ct(rng, grid: Grid, tissue, tumour, necrosis, bone_hu=None, marrow_texture_hu: float | None = None,
+              contrast: dict | None = None) -> np.ndarray:
+    """CT in HU: tissue table with ±10 HU per-case shifts, tumour 8–25 HU above or below muscle
+    with a 6 HU texture, noise σ 8–20 HU.
 
     ``bone_hu``: optional (marrow HU, cortex HU) replacing the table's 250 / 1100 (either may be None).
-    ``marrow_texture_hu``: optional SD of a trabecular texture (2–3 mm grain) on marrow."""
+    ``marrow_texture_hu``: optional SD of a trabecular texture (2–3 mm grain) on marrow.
+    ``contrast``: optional tumour and noise ranges instead of those above: ``tumour_hu`` (low, high)
+    off muscle, above it with probability ``hyperdense``, texture SD ``texture_hu`` and noise σ
+    ``noise_hu`` (low, high each)."""
     table = CT_HU.copy()
     if bone_hu is not None:
         if bone_hu[0] is not None:
@@ -47,11 +52,17 @@ def render_ct(rng, grid: Grid, tissue, tumour, necrosis, bone_hu=None, marrow_te
     if marrow_texture_hu is not None:
         grain = tuple(1.2 / s for s in grid.spacing)
         hu = np.where(tissue == MARROW, hu + marrow_texture_hu * smooth_noise(rng, grid.shape, grain), hu)
-    tumour_hu = CT_HU[MUSCLE] + rng.choice([-1, 1]) * rng.uniform(8, 25)
-    hu = np.where(tumour, tumour_hu + 6 * smooth_noise(rng, grid.shape, (1, 3, 3)), hu)
+    if contrast is None:  # the original draws, so that older profiles keep their phantoms
+        tumour_hu = CT_HU[MUSCLE] + rng.choice([-1, 1]) * rng.uniform(8, 25)
+        texture, noise = 6.0, (8.0, 20.0)
+    else:
+        sign = 1.0 if rng.random() < contrast["hyperdense"] else -1.0
+        tumour_hu = CT_HU[MUSCLE] + sign * rng.uniform(*contrast["tumour_hu"])
+        texture, noise = float(rng.uniform(*contrast["texture_hu"])), contrast["noise_hu"]
+    hu = np.where(tumour, tumour_hu + texture * smooth_noise(rng, grid.shape, (1, 3, 3)), hu)
     hu = np.where(necrosis, tumour_hu - rng.uniform(5, 20), hu)
     hu = ndimage.gaussian_filter(hu, fwhm_to_sigma_vox(1.2, grid.spacing))  # CT system blur
-    hu = hu + rng.uniform(8, 20) * rng.standard_normal(grid.shape)
+    hu = hu + rng.uniform(*noise) * rng.standard_normal(grid.shape)
     return np.clip(hu, -1024, 3071).astype(np.float32)
 
 
