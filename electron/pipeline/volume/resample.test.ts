@@ -107,6 +107,41 @@ describe('resampleToGrid', () => {
     expect(Array.from(back.data)).toEqual(Array.from(mask.data));
   });
 
+  it('samples axial-on-axial grids row by row with the same values as voxel by voxel (PET onto a finer CT grid)', () => {
+    // Coarse input, finer output grid that overhangs it on every side: interpolation, the
+    // half-voxel edge border and padding all occur along x, y and z.
+    const size: [number, number, number] = [7, 6, 5];
+    const pet = volume(Float32Array.from({ length: 7 * 6 * 5 }, (_, n) => ((n * 7919) % 101) / 7), size, affineFrom([-12, -10, -8], AXES, [4, 4, 3.3]), 'SUVbw');
+    const labels = volume(Uint8Array.from(pet.data, (v) => Math.round(v) % 5), size, pet.affine, 'label');
+    const grid = { size: [37, 31, 19] as const, affine: affineFrom([-16.3, -14.1, -11.2], AXES, [0.9, 0.85, 1.1]) };
+    const lin = resampleToGrid(pet, grid);
+    const nn = resampleToGrid(labels, grid, identity4(), { interpolation: 'nearest' });
+    const m = indexToIndexMatrix(pet, grid, identity4());
+    const at = (v: Volume, i: number, j: number, k: number) => v.data[i + size[0] * (j + size[1] * k)];
+    let o = 0, inside = 0, padded = 0;
+    for (let k = 0; k < 19; k++) for (let j = 0; j < 31; j++) for (let i = 0; i < 37; i++, o++) {
+      const p = transformPoint(m, [i, j, k]);
+      if (p.some((c, a) => c < -0.5 || c >= size[a] - 0.5)) {
+        expect([lin.data[o], nn.data[o]]).toEqual([0, 0]);
+        padded++;
+        continue;
+      }
+      // Reference trilinear value: clamp into the outermost centres, weights from the cell below.
+      const c = p.map((v, a) => Math.min(Math.max(v, 0), size[a] - 1));
+      const lo = c.map((v, a) => Math.min(Math.floor(v), size[a] - 2));
+      const f = c.map((v, a) => v - lo[a]);
+      let want = 0;
+      for (const dz of [0, 1]) for (const dy of [0, 1]) for (const dx of [0, 1]) {
+        want += (dx ? f[0] : 1 - f[0]) * (dy ? f[1] : 1 - f[1]) * (dz ? f[2] : 1 - f[2]) * at(pet, lo[0] + dx, lo[1] + dy, lo[2] + dz);
+      }
+      expect(lin.data[o]).toBeCloseTo(want, 4);
+      expect(nn.data[o]).toBe(at(labels, ...(p.map((v) => Math.floor(v + 0.5)) as [number, number, number])));
+      inside++;
+    }
+    expect(inside).toBeGreaterThan(5000);
+    expect(padded).toBeGreaterThan(2000);
+  });
+
   it('builds the index→index matrix once: output index → input index', () => {
     const B = affineFrom([-10 + 1.6, 20, 5], AXES, [1.6, 0.8, 2.5]); // 2× coarser in i, 2 voxels in
     const m = indexToIndexMatrix(ct, { size: [3, 5, 4], affine: B }, identity4());

@@ -65,7 +65,10 @@ export function resampleToGrid<T extends VoxelArray>(
   const out: VoxelArray = nearest ? new (moving.data.constructor as new (n: number) => T)(n) : new Float32Array(n);
   const m = indexToIndexMatrix(moving, grid, movingToFixed);
   if (sameGridExactly(m, moving.size, grid.size)) out.set(moving.data);
-  else if (nearest) sampleNearest(moving.data, moving.size, grid.size, m, pad, out);
+  else if (rowsRunAlongX(m, grid.size[0])) {
+    if (nearest) sampleNearestRows(moving.data, moving.size, grid.size, m, pad, out);
+    else sampleLinearRows(moving.data, moving.size, grid.size, m, pad, out as Float32Array);
+  } else if (nearest) sampleNearest(moving.data, moving.size, grid.size, m, pad, out);
   else sampleLinear(moving.data, moving.size, grid.size, m, pad, out as Float32Array);
   return {
     data: out as T | Float32Array,
@@ -99,6 +102,15 @@ function sameGridExactly(m: Mat4, a: readonly number[], b: readonly number[]): b
     for (let c = 0; c < 4; c++) if (Math.abs(m[r * 4 + c] - (r === c ? 1 : 0)) > 1e-9) return false;
   }
   return true;
+}
+
+/**
+ * True when stepping along an output row moves only along the input's i axis (within 1e-6 of a
+ * voxel over the whole row): both grids axial, or any pair sharing the row direction, as
+ * nearly every PET/CT and MR/CT pair does. Such rows take the row-wise samplers below.
+ */
+function rowsRunAlongX(m: Mat4, rowLength: number): boolean {
+  return Math.abs(m[4]) * rowLength < 1e-6 && Math.abs(m[8]) * rowLength < 1e-6;
 }
 
 function sampleNearest(src: VoxelArray, inSize: readonly number[], outSize: readonly number[], m: Mat4, pad: number, out: VoxelArray): void {
@@ -162,4 +174,79 @@ function sampleLinear(src: VoxelArray, inSize: readonly number[], outSize: reado
       }
     }
   }
+}
+
+// Row-wise samplers: an output row keeps one input (y, z), so its four input rows are blended
+// in y and z once into `line` (nx values), and each output voxel is a lerp along x of `line`:
+// the same trilinear value as sampleLinear (to rounding), with about a third of the work per
+// voxel. The two inner loops are small functions of their own so that V8 optimises each well.
+function sampleLinearRows(src: VoxelArray, inSize: readonly number[], outSize: readonly number[], m: Mat4, pad: number, out: Float32Array): void {
+  const [nx, ny, nz] = inSize;
+  const [ox, oy, oz] = outSize;
+  const sxy = nx * ny;
+  const dy = ny > 1 ? nx : 0, dz = nz > 1 ? sxy : 0;
+  const maxY = ny - 1, maxZ = nz - 1;
+  const line = new Float64Array(nx);
+  for (let k = 0, o = 0; k < oz; k++) {
+    for (let j = 0; j < oy; j++, o += ox) {
+      const y = m[5] * j + m[6] * k + m[7];
+      const z = m[9] * j + m[10] * k + m[11];
+      if (y < -0.5 || z < -0.5 || y >= ny - 0.5 || z >= nz - 0.5) {
+        out.fill(pad, o, o + ox);
+        continue;
+      }
+      const cy = y < 0 ? 0 : y > maxY ? maxY : y;
+      const cz = z < 0 ? 0 : z > maxZ ? maxZ : z;
+      let j0 = Math.floor(cy), k0 = Math.floor(cz);
+      if (j0 === maxY && j0 > 0) j0--;
+      if (k0 === maxZ && k0 > 0) k0--;
+      blendRows(src, nx * j0 + sxy * k0, dy, dz, cy - j0, cz - k0, line);
+      lerpAlongRow(line, out, o, ox, m[1] * j + m[2] * k + m[3], m[0], pad);
+    }
+  }
+}
+
+/** line[i] = bilinear blend in (y, z) of the four input rows starting at `row`, `row + dy`, `row + dz`, `row + dy + dz`. */
+function blendRows(src: VoxelArray, row: number, dy: number, dz: number, fy: number, fz: number, line: Float64Array): void {
+  for (let i = 0, p = row; i < line.length; i++, p++) {
+    const c0 = src[p] + fy * (src[p + dy] - src[p]);
+    const c1 = src[p + dz] + fy * (src[p + dz + dy] - src[p + dz]);
+    line[i] = c0 + fz * (c1 - c0);
+  }
+}
+
+/** out[o + i] for i < count: `line` read linearly at x, x + step, …; pad beyond half a voxel outside it. */
+function lerpAlongRow(line: Float64Array, out: Float32Array, o: number, count: number, x: number, step: number, pad: number): void {
+  const nx = line.length, maxX = nx - 1, endX = nx - 0.5, dx = nx > 1 ? 1 : 0;
+  for (let i = 0; i < count; i++, x += step) {
+    if (x < -0.5 || x >= endX) {
+      out[o + i] = pad;
+      continue;
+    }
+    const cx = x < 0 ? 0 : x > maxX ? maxX : x;
+    let i0 = cx | 0; // cx ≥ 0: truncation is floor
+    if (i0 === maxX && i0 > 0) i0--;
+    out[o + i] = line[i0] + (cx - i0) * (line[i0 + dx] - line[i0]);
+  }
+}
+
+function sampleNearestRows(src: VoxelArray, inSize: readonly number[], outSize: readonly number[], m: Mat4, pad: number, out: VoxelArray): void {
+  const [nx, ny, nz] = inSize;
+  const [ox, oy, oz] = outSize;
+  for (let k = 0, o = 0; k < oz; k++) {
+    for (let j = 0; j < oy; j++, o += ox) {
+      const y = m[5] * j + m[6] * k + m[7] + 0.5;
+      const z = m[9] * j + m[10] * k + m[11] + 0.5;
+      if (y < 0 || z < 0 || y >= ny || z >= nz) {
+        out.fill(pad, o, o + ox);
+        continue;
+      }
+      pickAlongRow(src, nx * (y | 0) + nx * ny * (z | 0), nx, out, o, ox, m[1] * j + m[2] * k + m[3] + 0.5, m[0], pad);
+    }
+  }
+}
+
+/** out[o + i] for i < count: the input row at `row` (nx values) read at floor(x), floor(x + step), …; pad outside. */
+function pickAlongRow(src: VoxelArray, row: number, nx: number, out: VoxelArray, o: number, count: number, x: number, step: number, pad: number): void {
+  for (let i = 0; i < count; i++, x += step) out[o + i] = x < 0 || x >= nx ? pad : src[row + (x | 0)];
 }
