@@ -28,11 +28,12 @@ export default {
         { entry: 'electron/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
         // The ONNX Runtime worker, started as an Electron utilityProcess by main.
         { entry: 'electron/app-service/utility-worker-entry.ts', config: 'vite.main.config.ts', target: 'main' },
-        // worker_threads scripts of the pipeline (DICOM parsing pool, rigid registration): the
+        // worker_threads scripts of the pipeline (DICOM parsing pool, rigid registration, resampling): the
         // pipeline finds them with workerScriptUrl (electron/pipeline/worker-script.ts), as .ts
         // beside the source or, bundled, as .js beside main.js.
         { entry: 'electron/pipeline/dicom/worker.ts', config: 'vite.main.config.ts', target: 'main' },
         { entry: 'electron/pipeline/registration/rigid-mi.worker.ts', config: 'vite.main.config.ts', target: 'main' },
+        { entry: 'electron/pipeline/volume/resample.worker.ts', config: 'vite.main.config.ts', target: 'main' },
       ],
       renderer: [{ name: 'main_window', config: 'vite.renderer.config.ts' }],
     }),

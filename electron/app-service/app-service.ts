@@ -13,7 +13,7 @@ import {
 import { isChannel, validateRequest } from '../ipc/validate.ts';
 import type { SeriesInfo } from '../pipeline/dicom/types.ts';
 import type { StageContext } from '../pipeline/stage.ts';
-import { resampleToGrid } from '../pipeline/volume/resample.ts';
+import { resampleOffThread } from '../pipeline/volume/resample-off-thread.ts';
 import type { ImageVolume, MaskVolume, Volume } from '../pipeline/volume/volume.ts';
 import { ServiceError, toApiError } from './api-error.ts';
 import { oneLine, PipelineError } from '../pipeline/errors.ts';
@@ -227,7 +227,9 @@ export class AppService {
           const aligned = target.frameOfReferenceUID === series.frameOfReferenceUID
             ? { matrix: undefined, warnings: [] as readonly string[] }
             : await this.#pipeline.register({ study: this.#study(r.studyId).info, fixed: grid, moving: volume }, ctx);
-          const onGrid = resampleToGrid(volume, grid, aligned.matrix, { interpolation: 'linear' }) as Volume;
+          // A worker thread: 0.3–1 s for a whole-body PET on a 512² grid, which this process's
+          // event loop (the window's IPC) must not wait for.
+          const onGrid = (await resampleOffThread(volume, grid, aligned.matrix, { interpolation: 'linear' }, ctx.signal)) as Volume;
           return this.#imageHandle(r.studyId, series, onGrid, r.onGridOf, [...series.warnings, ...aligned.warnings]);
         } finally {
           release();

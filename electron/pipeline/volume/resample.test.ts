@@ -117,7 +117,7 @@ describe('resampleToGrid', () => {
     const lin = resampleToGrid(pet, grid);
     const nn = resampleToGrid(labels, grid, identity4(), { interpolation: 'nearest' });
     const m = indexToIndexMatrix(pet, grid, identity4());
-    const at = (v: Volume, i: number, j: number, k: number) => v.data[i + size[0] * (j + size[1] * k)];
+    const at = (v: Volume<VoxelArray>, i: number, j: number, k: number) => v.data[i + size[0] * (j + size[1] * k)];
     let o = 0, inside = 0, padded = 0;
     for (let k = 0; k < 19; k++) for (let j = 0; j < 31; j++) for (let i = 0; i < 37; i++, o++) {
       const p = transformPoint(m, [i, j, k]);
