@@ -65,9 +65,18 @@ describe('reading heads while scanning', () => {
     expect(() => readHeadSync(gone, 1024)).toThrow(`${gone}: cannot open (ENOENT)`);
   });
 
-  it('lets the event loop turn once a slice of work is used up, and leaves slow storage to the pool', async () => {
+  it('probes storage through the pool, then reads synchronously in slices while it stays fast', async () => {
     let clock = 0;
-    const pacing = new HeadPacing(() => clock, 4, 10);
+    const pacing = new HeadPacing(() => clock, 4, 10, 3, 4);
+    // First files through the pool: the caller's thread never waits on an unknown share.
+    for (let n = 0; n < 2; n++) {
+      expect(pacing.reader).toBe(readHead);
+      pacing.took(1.5, readHead);
+    }
+    expect(pacing.reader).toBe(readHead);
+    pacing.took(3, readHead);
+    expect(pacing.reader).toBe(readHeadSync); // three fast heads: local storage
+    pacing.took(30, readHead); // a pooled read still under way, queued: not about the storage
     expect(pacing.reader).toBe(readHeadSync);
     let turned = false;
     setImmediate(() => (turned = true));
@@ -77,9 +86,19 @@ describe('reading heads while scanning', () => {
     clock = 5;
     await pacing.pace();
     expect(turned).toBe(true); // slice used up: the loop turned before the next file
-    pacing.took(2);
+    pacing.took(8, readHeadSync);
     expect(pacing.reader).toBe(readHeadSync);
-    pacing.took(25); // a network share or a spinning disk: overlap the waits instead
+    pacing.took(25, readHeadSync); // storage turned slow: overlap the waits instead, for the rest of the scan
+    expect(pacing.reader).toBe(readHead);
+    pacing.took(0.1, readHead);
+    expect(pacing.reader).toBe(readHead);
+  });
+
+  it('stays with the pool when a probe is slow (a network share)', () => {
+    const pacing = new HeadPacing(() => 0, 4, 10, 3, 4);
+    pacing.took(1, readHead);
+    pacing.took(6, readHead);
+    for (let n = 0; n < 5; n++) pacing.took(0.5, readHead);
     expect(pacing.reader).toBe(readHead);
   });
 });

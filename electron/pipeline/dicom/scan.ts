@@ -27,40 +27,61 @@ const CLAIMS_DICOM = /\.(dcm|dic|dicom|ima)$/i;
 const SCAN_LANES = 8;
 
 /**
- * How the scan reads heads: synchronously while storage is fast — a 16 KB head costs ~20 µs,
- * the pool's four round trips per file ten times that — yielding to the event loop every
- * `sliceMs`; through the pool for the rest of the scan once one head took over `slowMs`
- * (a network share, a spinning disk), where overlapping the waits is what counts.
+ * How the scan reads heads. The first files go through the pool, and the first heads back
+ * decide: when `probeFiles` of them each took at most `fastMs` (a cold pooled head from a local
+ * disk: 5–7 ms), storage is fast and the rest are read synchronously — a 16 KB head costs ~20 µs, the pool's four round trips per file ten times
+ * that — yielding to the event loop every `sliceMs`. A slower probe, or later one head over
+ * `slowMs` (a network share, a spinning disk), leaves the rest of the scan to the pool, where
+ * overlapping the waits is what counts, so a stalled share never holds the caller's thread
+ * on its first read.
  */
 export class HeadPacing {
-  private sync = true;
+  private mode: 'probe' | 'sync' | 'pool' = 'probe';
+  private fastSeen = 0;
   private sliceStart: number;
   private readonly now: () => number;
   private readonly sliceMs: number;
   private readonly slowMs: number;
+  private readonly probeFiles: number;
+  private readonly fastMs: number;
 
-  constructor(now: () => number = () => performance.now(), sliceMs = 4, slowMs = 10) {
+  constructor(now: () => number = () => performance.now(), sliceMs = 4, slowMs = 10, probeFiles = 1, fastMs = 10) {
     this.now = now;
     this.sliceMs = sliceMs;
     this.slowMs = slowMs;
+    this.probeFiles = probeFiles;
+    this.fastMs = fastMs;
     this.sliceStart = now();
   }
 
   /** The reader for the next file. */
   get reader(): HeadReader {
-    return this.sync ? readHeadSync : readHead;
+    return this.mode === 'sync' ? readHeadSync : readHead;
   }
 
   /** Before each file: lets the event loop turn once the current slice of work is used up. */
   async pace(): Promise<void> {
-    if (!this.sync || this.now() - this.sliceStart < this.sliceMs) return;
+    if (this.mode !== 'sync' || this.now() - this.sliceStart < this.sliceMs) return;
     await new Promise((resolve) => setImmediate(resolve));
     this.sliceStart = this.now();
   }
 
-  /** After each file read with `reader`, with the time it took. */
-  took(ms: number): void {
-    if (ms > this.slowMs) this.sync = false;
+  /**
+   * After each file, with the reader it was read with and the time that took. Heads read through
+   * the pool after the switch to synchronous reads were already under way: their times (queued
+   * behind each other) say nothing about the storage.
+   */
+  took(ms: number, via: HeadReader): void {
+    if (this.mode === 'pool') return;
+    if (via === readHeadSync) {
+      if (ms > this.slowMs) this.mode = 'pool';
+    } else if (this.mode === 'probe') {
+      if (ms > this.fastMs) this.mode = 'pool';
+      else if (++this.fastSeen >= this.probeFiles) {
+        this.mode = 'sync';
+        this.sliceStart = this.now();
+      }
+    }
   }
 }
 
@@ -136,8 +157,9 @@ export async function scan(paths: readonly string[], ctx: StageContext = {}): Pr
       ctx.signal?.throwIfAborted();
       const req = { op: 'header', path: file.path } as const;
       const t0 = performance.now();
-      const here = await runBoundedTask(req, pacing.reader);
-      pacing.took(performance.now() - t0);
+      const reader = pacing.reader;
+      const here = await runBoundedTask(req, reader);
+      pacing.took(performance.now() - t0, reader);
       const result = here ?? (await ingestPool().run(req, ctx.signal));
       done++;
       ctx.onProgress?.({ stage: 'scan', done, total: files.length, message: path.basename(file.path) });
