@@ -9,7 +9,7 @@
  * that process's peak RSS above its RSS just before scanning.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,12 +84,24 @@ async function child(outDir: string): Promise<void> {
 function timeDcm2niix(outDir: string): number {
   const t0 = performance.now();
   execFileSync('dcm2niix', ['-z', 'n', '-b', 'n', '-o', outDir, '-f', `d2n-${Date.now()}`, CT], { stdio: 'ignore' });
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  emptyFolder(outDir);
+  return ms;
+}
+
+/**
+ * Every run starts from the same state: written volumes deleted at once. Left behind, their
+ * dirty pages are still being written back during the next run, which doubled dcm2niix's time
+ * here (52 → 117–120 ms for the same files).
+ */
+function emptyFolder(dir: string): void {
+  for (const f of readdirSync(dir)) rmSync(path.join(dir, f), { force: true });
 }
 
 function runChild(outDir: string, workers = ''): ChildResult {
   const env = workers ? { ...process.env, DELINEO_INGEST_WORKERS: workers } : process.env;
   const r = spawnSync(process.execPath, [here, '--child', outDir], { encoding: 'utf8', env });
+  emptyFolder(outDir);
   if (r.status !== 0) throw new Error(`ingest child failed: ${r.stderr.split('\n')[0]}`);
   return JSON.parse(r.stdout) as ChildResult;
 }
@@ -123,7 +135,7 @@ export default async function bench(): Promise<void> {
       `scan ${best(ours.map((o) => o.scanMs)).toFixed(0)} ms + load ${best(ours.map((o) => o.loadMs)).toFixed(0)} ms = ${scanLoad.toFixed(0)} ms → ${((r.slices / scanLoad) * 1000).toFixed(0)} slices/s`,
       `with NIfTI write (.nii): ${all.toFixed(0)} ms; dcm2niix -z n (whole process): ${d2n.toFixed(0)} ms; Node start-up alone: ${nodeStart.toFixed(0)} ms`,
       `ratio ours/dcm2niix: ${(scanLoad / d2n).toFixed(2)} (scan+load), ${(all / d2n).toFixed(2)} (scan+load+write)  [goal ≤ 1.0]`,
-      // dcm2niix's own time swings (its write of the .nii is mostly kernel time), so show the spread too.
+      // Its write of the .nii is mostly kernel time and can swing, so show the spread too.
       `medians: ours scan+load ${median(ours.map((o) => o.scanMs + o.loadMs)).toFixed(0)} ms, dcm2niix ${median(theirs).toFixed(0)} ms (range ${d2n.toFixed(0)}–${Math.max(...theirs).toFixed(0)}) → ratio ${(median(ours.map((o) => o.scanMs + o.loadMs)) / median(theirs)).toFixed(2)}`,
       `ingest module import before the scan (TypeScript stripping; not in the ratio): ${best(ours.map((o) => o.importMs)).toFixed(0)} ms`,
       `DELINEO_INGEST_WORKERS=1 (a plain CT needs no worker now, so this should match): scan+load ${best(oneWorker.map((o) => o.scanMs + o.loadMs)).toFixed(0)} ms, ratio ${(best(oneWorker.map((o) => o.scanMs + o.loadMs)) / d2n).toFixed(2)}`,
