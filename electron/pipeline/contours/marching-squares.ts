@@ -36,13 +36,24 @@ export function traceLoops(slice: ArrayLike<number>, nx: number, ny: number, lab
   let i0 = nx, i1 = -1, j0 = ny, j1 = -1;
   for (let j = 0; j < ny; j++) {
     const row = nx * j;
+    let first = -1, last = -1;
     for (let i = 0; i < nx; i++) {
-      if (slice[row + i] !== label) continue;
-      if (i < i0) i0 = i;
-      if (i > i1) i1 = i;
-      if (j < j0) j0 = j;
-      j1 = j;
+      if (slice[row + i] === label) {
+        first = i;
+        break;
+      }
     }
+    if (first < 0) continue;
+    for (let i = nx - 1; i >= first; i--) {
+      if (slice[row + i] === label) {
+        last = i;
+        break;
+      }
+    }
+    if (first < i0) i0 = first;
+    if (last > i1) i1 = last;
+    if (j0 === ny) j0 = j;
+    j1 = j;
   }
   if (i1 < 0) return [];
   // Binary copy of the bounding box with a one-pixel background border: padded pixel (x, y)
@@ -66,6 +77,7 @@ function traceBinary(bin: Uint8Array, w: number, h: number): IndexLoop[] {
   // Point ids: midpoints of horizontal cell edges first (x + 0.5, y), then of vertical ones (x, y + 0.5).
   const V = w * h;
   const next = new Int32Array(2 * V).fill(-1);
+  const linked: number[] = []; // ids given a successor: the boundary, far fewer than 2V
   for (let cj = 0; cj < h - 1; cj++) {
     const top = w * cj, bottom = top + w;
     for (let ci = 0; ci < w - 1; ci++) {
@@ -79,12 +91,17 @@ function traceBinary(bin: Uint8Array, w: number, h: number): IndexLoop[] {
         const ref = saddle ? [ci + 0.5, cj + 0.5] : foregroundMean(code, ci, cj);
         const cross = (q[0] - p[0]) * (ref[1] - p[1]) - (q[1] - p[1]) * (ref[0] - p[0]);
         const a = edgeId(e1, ci, cj, w, V), b = edgeId(e2, ci, cj, w, V);
-        if (cross > 0) next[a] = b;
-        else next[b] = a;
+        if (cross > 0) {
+          next[a] = b;
+          linked.push(a);
+        } else {
+          next[b] = a;
+          linked.push(b);
+        }
       }
     }
   }
-  return chain(next, w, V);
+  return chain(next, Int32Array.from(linked).sort(), w, V);
 }
 
 function edgeId(edge: number, ci: number, cj: number, w: number, V: number): number {
@@ -114,13 +131,16 @@ function foregroundMean(code: number, ci: number, cj: number): [number, number] 
   return [x / n, y / n];
 }
 
-/** Follow the successor links into closed loops and turn point ids back into coordinates. */
-function chain(next: Int32Array, w: number, V: number): IndexLoop[] {
+/**
+ * Follow the successor links into closed loops and turn point ids back into coordinates. Loops
+ * start at their smallest id, in increasing order (`starts`: the linked ids, sorted).
+ */
+function chain(next: Int32Array, starts: Int32Array, w: number, V: number): IndexLoop[] {
   const loops: IndexLoop[] = [];
   const seen = new Uint8Array(next.length);
   const coords: number[] = [];
-  for (let start = 0; start < next.length; start++) {
-    if (next[start] < 0 || seen[start]) continue;
+  for (const start of starts) {
+    if (seen[start]) continue;
     coords.length = 0;
     let id = start;
     while (!seen[id]) {
