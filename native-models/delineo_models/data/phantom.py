@@ -88,12 +88,18 @@ PROFILES["sarcoma-ct"] = {**PROFILES["sarcoma-margin"],
                           "ct_contrast": {"tumour_hu": (10.0, 45.0), "hyperdense": 0.8, "texture_hu": (6.0, 15.0),
                                           "noise_hu": (10.0, 35.0)}}
 
+# "sarcoma-site": as "sarcoma-ct", with half of the thigh masses where STS_002's lies: against
+# the subcutaneous fat or a fascial plane, fat around much of the mass (its MR shows a dark mass
+# in bright fat; the PET spills into that fat and 0.4.0's contour follows it).
+PROFILES["sarcoma-site"] = {**PROFILES["sarcoma-ct"], "superficial": {"probability": 0.5, "cover_mm": (3.0, 10.0)}}
+
 
 def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spacing=DEFAULT_SPACING,
                   mr_weighting: str = "T2", psf_fwhm_mm: float | tuple[float, float] = 6.0, tumour_radius_mm=(8.0, 20.0),
                   tumour_suvmax=(3.0, 15.0), marrow_suv=None, body_scale=(1.0, 1.0),
                   thigh_fraction: float = 0.5, marrow_hu=None, cortex_hu=None, peritumoral: dict | None = None,
-                  hip: dict | None = None, margin: dict | None = None, ct_contrast: dict | None = None) -> dict:
+                  hip: dict | None = None, margin: dict | None = None, ct_contrast: dict | None = None,
+                  superficial: dict | None = None) -> dict:
     """Draw one phantom case.
 
     Args:
@@ -124,6 +130,9 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
             more masses (``necrosis.probability``, SUV ``necrosis.suv``).
         ct_contrast: the tumour's CT contrast, texture and the CT noise (``render_ct``'s
             ``contrast``); None: 8–25 HU either way, 6 HU texture, noise σ 8–20 HU.
+        superficial: in a thigh, drawn with ``probability``: a mass centred in muscle within 0.6
+            radii of fat (subcutaneous or on a fascial plane), so that fat surrounds much of it,
+            bulging the skin under ``cover_mm`` (low, high) of fat. None: anywhere in muscle.
     Returns:
         dict with one float32 (D, H, W) image per modality, "label" uint8 (D, H, W) and
         "meta" (anatomy kind, tumour volume in ml, SUVmax, jitter, distractor names).
@@ -141,8 +150,14 @@ def generate_case(rng: np.random.Generator, modalities, size=(64, 96, 96), spaci
     bone_near = ndimage.binary_dilation(np.isin(tissue, (CORTEX, MARROW)), iterations=3)
     allowed = np.isin(tissue, (MUSCLE, ORGAN, LUNG) if kind == "thorax" else (MUSCLE,)) & ~bone_near
     radius = rng.uniform(*tumour_radius_mm)
+    shallow = superficial is not None and kind == "thigh" and rng.random() < superficial["probability"]
+    if shallow:  # in muscle, its centre within 0.6 radii of fat: under the skin or on a fascial plane
+        allowed &= ndimage.distance_transform_edt(tissue != FAT, sampling=grid.spacing) <= 0.6 * radius
     centre = random_point_in(rng, grid, allowed, margin_vox=(3, 12, 12))
     tumour, rfield = lobulated_blob(rng, grid, centre, radius)
+    if shallow:  # the lump bulges the skin under a cover of fat rather than being cut off by it
+        cover = ndimage.distance_transform_edt(~tumour, sampling=grid.spacing) <= rng.uniform(*superficial["cover_mm"])
+        tissue[cover & (tissue == 0)] = FAT
     body = tissue > 0
     tumour &= body & ~np.isin(tissue, (CORTEX, MARROW))
     necrosis = tumour & (rfield < 0.45) if (radius > 12 and rng.random() < 0.4) else np.zeros_like(tumour)
