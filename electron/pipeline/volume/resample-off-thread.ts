@@ -4,11 +4,7 @@
  * (over 1 s on an oblique grid). Small grids are resampled in place, where a worker's start
  * (tens of ms) would cost more than the work.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { PipelineError } from '../errors.ts';
-import { workerScriptUrl } from '../worker-script.ts';
+import { runWorkerOnce, workerScriptUrl } from '../worker-script.ts';
 import { identity4, type Mat4 } from './geometry.ts';
 import { resampleToGrid, type ResampleOptions, type TargetGrid } from './resample.ts';
 import { voxelCount, type Volume, type VoxelArray } from './volume.ts';
@@ -49,30 +45,10 @@ export async function resampleOffThread<T extends VoxelArray>(
     movingToFixed: Array.from(movingToFixed),
     options,
   };
-  const worker = new Worker(workerScript(), { workerData: request });
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      fn();
-      void worker.terminate();
-    };
-    const onAbort = () => finish(() => reject(signal!.reason));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (m: ResampleReply) => {
-      if (m.type === 'done') finish(() => resolve(m.volume as Volume<T | Float32Array>));
-      else finish(() => reject(new PipelineError('RESAMPLE_FAILED', `resampling failed: ${m.message}`)));
-    });
-    worker.on('error', (e) => finish(() => reject(new PipelineError('RESAMPLE_FAILED', `resampling worker crashed: ${e.message.split('\n')[0]}`))));
-    worker.on('exit', (code) => finish(() => reject(new PipelineError('RESAMPLE_FAILED', `resampling worker exited (code ${code}) without a result`))));
+  return runWorkerOnce<ResampleReply, Volume<T | Float32Array>>(workerScriptUrl(import.meta.url, './resample.worker'), request, {
+    name: 'resampling',
+    code: 'RESAMPLE_FAILED',
+    signal,
+    onMessage: (m) => (m.type === 'done' ? { result: m.volume as Volume<T | Float32Array> } : { error: m.message }),
   });
-}
-
-/** The worker script, as source or as the bundled .js (see worker-script.ts). */
-function workerScript(): URL {
-  const url = workerScriptUrl(import.meta.url, './resample.worker');
-  if (existsSync(fileURLToPath(url))) return url;
-  throw new PipelineError('RESAMPLE_FAILED', 'the resampling worker script is missing from this build (resample.worker.ts or .js)');
 }
