@@ -27,10 +27,11 @@ export function workerScriptUrl(base: string, stem: string): URL {
 export type WorkerVerdict<R> = { readonly result: R } | { readonly error: string } | undefined;
 
 /**
- * Start `script` (a URL from {@link workerScriptUrl}) on a worker thread with `workerData` (copied: the caller's arrays stay usable)
- * and settle with its one result. `onMessage` sees every message. Aborting `signal` terminates the
- * thread at once and rejects with the signal's reason; a failure, a crash or an exit without a
- * result rejects with PipelineError(`code`) saying what (`name`) failed.
+ * Start `script` (a URL from {@link workerScriptUrl}) on a worker thread with `workerData`
+ * (copied: the caller's arrays stay usable) and settle with its one result. `onMessage` sees
+ * every message. Aborting `signal` terminates the thread at once and rejects with the signal's
+ * reason; a failure, a crash, an exit without a result or a missing script rejects with
+ * PipelineError(`code`) saying what (`name`) failed.
  */
 export function runWorkerOnce<M, R>(
   script: URL,

@@ -29,11 +29,11 @@ const SCAN_LANES = 8;
 /**
  * How the scan reads heads. The first files go through the pool, and the first heads back
  * decide: when `probeFiles` of them each took at most `fastMs` (a cold pooled head from a local
- * disk: 5–7 ms), storage is fast and the rest are read synchronously — a 16 KB head costs ~20 µs, the pool's four round trips per file ten times
- * that — yielding to the event loop every `sliceMs`. A slower probe, or later one head over
- * `slowMs` (a network share, a spinning disk), leaves the rest of the scan to the pool, where
- * overlapping the waits is what counts, so a stalled share never holds the caller's thread
- * on its first read.
+ * disk: 5–7 ms), storage is fast and the rest are read synchronously — a 16 KB head costs
+ * ~20 µs, the pool's four round trips per file ten times that — yielding to the event loop
+ * every `sliceMs`. A slower probe, or later one head over `slowMs` (a network share, a
+ * spinning disk), leaves the rest of the scan to the pool, where overlapping the waits is what
+ * counts, so a stalled share never holds the caller's thread on its first read.
  */
 export class HeadPacing {
   private mode: 'probe' | 'sync' | 'pool' = 'probe';
