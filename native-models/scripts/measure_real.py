@@ -19,15 +19,15 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
-from scipy import ndimage
 
 from delineo_models.data import CaseDataset
 from delineo_models.data.importers import import_brats2013, import_real_sts
 from delineo_models.eval import case_metrics, sliding_window_predict
+from delineo_models.eval.postprocess import to_mask
 
 
 def predict_case(sess, card: dict, item: dict) -> np.ndarray:
-    """The card's binary mask for one normalised case: sliding window, combine, threshold, small components."""
+    """The card's binary mask for one normalised case: sliding window, combine, threshold, small components, holes."""
     patch = tuple(reversed(card["patchSize"]))
 
     def predict(batch):
@@ -35,14 +35,8 @@ def predict_case(sess, card: dict, item: dict) -> np.ndarray:
 
     probs = sliding_window_predict(predict, item["image"], patch, card["overlap"])
     prob = probs.mean(0) if card["combine"] == "mean" else probs[0]
-    mask = prob >= card["threshold"]
-    # Drop components under minComponentMl, as the app's post-processing does.
-    lab, n = ndimage.label(mask)
-    voxel_ml = float(np.prod(item["spacing"])) / 1000.0
-    for k in range(1, n + 1):
-        if (lab == k).sum() * voxel_ml < card["minComponentMl"]:
-            mask[lab == k] = False
-    return mask
+    # The app's post-processing: small components dropped, holes filled when the card asks.
+    return to_mask(prob, item["spacing"], card["threshold"], card["minComponentMl"], bool(card.get("fillHoles", False)))
 
 
 def measure(card_path: Path, data: str = "sts", channels: list[str] | None = None) -> dict:

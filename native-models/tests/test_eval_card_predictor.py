@@ -13,7 +13,7 @@ from delineo_models.eval.card_predictor import CardPredictor  # noqa: E402
 from delineo_models.eval.predictors import CaseImages  # noqa: E402
 
 
-def write_threshold_model(folder, target_spacing_xyz):
+def write_threshold_model(folder, target_spacing_xyz, fill_holes=None):
     """ONNX graph: p = sigmoid(50 · (x[:, 1] − 0.5)); with PET windowed to [0, 5] that is SUV > 2.5."""
     nodes = [
         helper.make_node("Slice", ["input", "starts", "ends", "axes"], ["pet"]),
@@ -34,6 +34,8 @@ def write_threshold_model(folder, target_spacing_xyz):
             "outputs": [{"name": "prob", "role": "fused"}], "combine": "first", "targetSpacing": target_spacing_xyz,
             "patchSize": [16, 16, 8], "overlap": 0.5, "threshold": 0.5, "minComponentMl": 0,
             "training": {"method": "uamt", "data": "phantoms + real TCIA STS_002 CT+PET as unlabelled data"}}
+    if fill_holes is not None:
+        card["fillHoles"] = fill_holes
     (folder / "thr.json").write_text(json.dumps(card))
     return folder / "thr.json"
 
@@ -67,3 +69,14 @@ def test_missing_onnx_is_one_clear_error(tmp_path):
     (tmp_path / "thr.onnx").unlink()
     with pytest.raises(ValueError, match="thr.json: cannot load"):
         CardPredictor(card)
+
+
+@pytest.mark.parametrize("fill", [None, False, True])
+def test_fill_holes_follows_the_card(tmp_path, fill):
+    """A hot block with a cold (necrotic) core: filled only when the card sets fillHoles."""
+    p = CardPredictor(write_threshold_model(tmp_path, [1.0, 1.0, 3.0], fill))
+    c = case()
+    c.channels["PT"][5:7, 13:17, 11:15] = 0.5
+    out = p.predict(c)["combined"]
+    assert out[6, 15, 12] == bool(fill)
+    assert out[4, 10, 8] and not out[4, 9, 8]

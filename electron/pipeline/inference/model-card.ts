@@ -59,6 +59,12 @@ export interface ModelCard {
   readonly threshold: number;
   /** Connected components smaller than this (ml) are dropped from the mask. */
   readonly minComponentMl: number;
+  /**
+   * Fill the holes the mask encloses in each slice of the planning grid (the planes contours
+   * are drawn on): a GTV includes its necrotic core, and planning systems read inner contours
+   * differently. Absent in older cards: false.
+   */
+  readonly fillHoles: boolean;
   /** Structure name and RT ROI Interpreted Type written to the RTSTRUCT. */
   readonly structure: { readonly name: string; readonly interpretedType: string; readonly color: readonly [number, number, number] };
   readonly training: {

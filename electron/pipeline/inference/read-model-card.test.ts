@@ -20,6 +20,13 @@ describe('readModelCard', () => {
     expect(card.patchSize).toEqual([32, 32, 16]);
     expect(onnxPath).toBe(path.join(REPO_ROOT, 'test/fixtures/models/tiny-const.onnx'));
     expect(cardPath).toBe(FIXTURE);
+    expect(card.fillHoles).toBe(false); // absent in cards written before the field existed
+  });
+
+  it('reads fillHoles when the card sets it', async () => {
+    const c = await fixtureJson();
+    c.fillHoles = true;
+    expect(parseModelCard(c, '/m/card.json').fillHoles).toBe(true);
   });
 
   it('names the file when it is missing or not JSON', async () => {
@@ -43,6 +50,7 @@ describe('readModelCard', () => {
     ['an unknown combine', (c) => { c.combine = 'max'; }, /'combine' must be 'mean' or 'first'/],
     ['a fractional patch', (c) => { c.patchSize = [32, 32.5, 16]; }, /'patchSize' must be whole voxels/],
     ['overlap 1', (c) => { c.overlap = 1; }, /'overlap' must be in \[0, 1\)/],
+    ['fillHoles that is not a boolean', (c) => { c.fillHoles = 'yes'; }, /'fillHoles' must be true or false/],
     ['a threshold of 0', (c) => { c.threshold = 0; }, /'threshold' must be in \(0, 1\)/],
     ['a negative spacing', (c) => { c.targetSpacing = [1, -1, 1]; }, /'targetSpacing' must be positive/],
     ['a colour out of range', (c) => { c.structure.color = [0, 0, 256]; }, /'structure.color' must be 3 integers 0–255/],

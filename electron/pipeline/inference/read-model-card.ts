@@ -92,6 +92,7 @@ export function parseModelCard(json: unknown, file: string): ModelCard {
   if (threshold <= 0 || threshold >= 1) fail('threshold', 'must be in (0, 1)');
   const minComponentMl = num(c.minComponentMl, 'minComponentMl');
   if (minComponentMl < 0) fail('minComponentMl', 'must be ≥ 0');
+  if (c.fillHoles !== undefined && typeof c.fillHoles !== 'boolean') fail('fillHoles', 'must be true or false');
 
   const s = obj(c.structure, 'structure');
   const color = triple(s.color, 'structure.color', false);
@@ -116,6 +117,7 @@ export function parseModelCard(json: unknown, file: string): ModelCard {
     overlap,
     threshold,
     minComponentMl,
+    fillHoles: c.fillHoles === true,
     structure: { name: str(s.name, 'structure.name'), interpretedType: str(s.interpretedType, 'structure.interpretedType'), color },
     training: {
       method: str(t.method, 'training.method'),

@@ -7,6 +7,7 @@
  * the couch and noise specks) → holes filled slice by slice (the lungs belong to the body) →
  * dilated by one voxel (the skin–air edge is the most informative part of the image).
  */
+import { fillHolesPerSlice } from '../volume/fill-holes.ts';
 import { transformPoint, type Vec3 } from '../volume/geometry.ts';
 import type { LevelImage } from './pyramid.ts';
 
@@ -100,34 +101,6 @@ export function largestComponent(bin: Uint8Array, size: readonly number[]): Uint
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = label[i] === best && best > 0 ? 1 : 0;
   return out;
-}
-
-/** In each slice, set every 0 not 4-connected to the slice border to 1. */
-export function fillHolesPerSlice(mask: Uint8Array, size: readonly number[]): void {
-  const [nx, ny, nz] = size;
-  const sxy = nx * ny;
-  const outside = new Uint8Array(sxy);
-  // A voxel can be queued by up to four neighbours before it is marked, plus the border seeds.
-  const queue = new Int32Array(4 * sxy + 2 * (nx + ny));
-  for (let k = 0; k < nz; k++) {
-    const base = k * sxy;
-    outside.fill(0);
-    let tail = 0;
-    for (let i = 0; i < nx; i++) { queue[tail++] = i; queue[tail++] = i + nx * (ny - 1); }
-    for (let j = 0; j < ny; j++) { queue[tail++] = nx * j; queue[tail++] = nx * j + nx - 1; }
-    // Border seeds that are inside the mask are skipped when popped.
-    for (let head = 0; head < tail; head++) {
-      const q = queue[head];
-      if (outside[q] || mask[base + q]) continue;
-      outside[q] = 1;
-      const j = (q / nx) | 0, i = q - j * nx;
-      if (i > 0 && !outside[q - 1] && !mask[base + q - 1]) queue[tail++] = q - 1;
-      if (i < nx - 1 && !outside[q + 1] && !mask[base + q + 1]) queue[tail++] = q + 1;
-      if (j > 0 && !outside[q - nx] && !mask[base + q - nx]) queue[tail++] = q - nx;
-      if (j < ny - 1 && !outside[q + nx] && !mask[base + q + nx]) queue[tail++] = q + nx;
-    }
-    for (let q = 0; q < sxy; q++) if (!outside[q]) mask[base + q] = 1;
-  }
 }
 
 /** One-voxel 6-neighbour dilation. */

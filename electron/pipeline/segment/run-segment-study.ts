@@ -13,7 +13,7 @@ import {
 import { prepareModelInput, type ChannelSource } from '../normalize/index.ts';
 import { matrixFromRows, runRegistration } from '../registration/index.ts';
 import type { StageContext } from '../stage.ts';
-import { identity4, resampleToGrid, volumeLike, type MaskVolume, type Volume, type VoxelArray } from '../volume/index.ts';
+import { fillHolesPerSlice, identity4, resampleToGrid, volumeLike, type MaskVolume, type Volume, type VoxelArray } from '../volume/index.ts';
 import { chooseModelCard, SHIPPED_MODELS_DIR } from './choose-model.ts';
 import { compareWithExperts } from './expert.ts';
 import { checkOutputsFree, writeOutputs } from './outputs.ts';
@@ -180,7 +180,10 @@ async function inferOnPlanningGrid(planning: Volume<VoxelArray>, sources: readon
   const minVoxels = Math.ceil(card.minComponentMl / voxelMl(planning.affine));
   const islands = removeSmallComponents(maskData, planning.size, minVoxels);
   if (islands.removed.length) warnings.push(`removed ${islands.removed.length} island(s) smaller than ${card.minComponentMl} ml (${islands.removed.reduce((a, b) => a + b, 0)} voxels)`);
+  // After the islands, so that what is filled counts as part of the structure it lies in.
+  const filled = card.fillHoles ? fillHolesPerSlice(maskData, planning.size) : 0;
+  if (filled) warnings.push(`filled ${round(filled * voxelMl(planning.affine), 2)} ml of holes enclosed within slices (${filled} voxels; the card asks for solid contours)`);
   const mask: MaskVolume = volumeLike(planning, maskData, { modality: 'SEG', units: 'label' });
-  const voxels = islands.kept.reduce((a, b) => a + b, 0);
+  const voxels = islands.kept.reduce((a, b) => a + b, 0) + filled;
   return { mask, probability, uncertainty, voxels, crop: prepared.grid };
 }

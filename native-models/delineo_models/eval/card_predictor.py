@@ -12,7 +12,7 @@ import numpy as np
 
 from ..data.importers import BRATS2013_SPLIT
 from .app_input import back_to_case_grid, prepare_like_app
-from .postprocess import remove_small_components
+from .postprocess import to_mask
 from .sliding_window import sliding_window_predict
 
 
@@ -54,10 +54,9 @@ class CardPredictor:
             return np.concatenate(self.session.run(None, {c["inputName"]: batch.astype(np.float32)}), axis=1)
 
         probs = back_to_case_grid(sliding_window_predict(fn, image, patch, float(c["overlap"]), pad_value=pads), aff, case)
-        thr, min_ml = float(c["threshold"]), float(c.get("minComponentMl", 0))
+        rule = (float(c["threshold"]), float(c.get("minComponentMl", 0)), bool(c.get("fillHoles", False)))
         combined = probs.mean(0) if c.get("combine") == "mean" else probs[0]
-        return {"combined": remove_small_components(combined >= thr, case.spacing, min_ml),
-                "heads": [remove_small_components(p >= thr, case.spacing, min_ml) for p in probs]}
+        return {"combined": to_mask(combined, case.spacing, *rule), "heads": [to_mask(p, case.spacing, *rule) for p in probs]}
 
 
 def _training_use_from_card(card: dict) -> dict:

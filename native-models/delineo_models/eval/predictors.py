@@ -15,7 +15,7 @@ import numpy as np
 from ..data.nifti_io import read_nifti
 from .app_input import back_to_case_grid, prepare_like_app
 from .baselines import suv25, suv41
-from .postprocess import remove_small_components
+from .postprocess import to_mask
 from .sliding_window import sliding_window_predict
 
 
@@ -94,7 +94,7 @@ class RunPredictor:
     run's target spacing (trilinear, the run's pad values), normalise with the run's
     ChannelNormalization dicts; sliding window with the run's patch and overlap (Gaussian
     weighting), sigmoid per head, mean of heads; probabilities back onto the case grid,
-    threshold, drop components below min_component_ml.
+    threshold, drop components below min_component_ml, fill holes per slice when fill_holes.
     """
 
     def __init__(self, run_dir, name: str | None = None, which: str = "best") -> None:
@@ -129,10 +129,8 @@ class RunPredictor:
         image, aff, pads = prepare_like_app(case, self.modalities, d["normalization"], d["pad_values"],
                                             tuple(float(s) for s in d["target_spacing"]))
         probs = back_to_case_grid(self._probs(image, pads), aff, case)
-        thr, min_ml = float(inf["threshold"]), float(inf.get("min_component_ml", 0))
-        heads = [remove_small_components(p >= thr, case.spacing, min_ml) for p in probs]
-        combined = remove_small_components(probs.mean(0) >= thr, case.spacing, min_ml)
-        return {"combined": combined, "heads": heads}
+        rule = (float(inf["threshold"]), float(inf.get("min_component_ml", 0)), bool(inf.get("fill_holes", False)))
+        return {"combined": to_mask(probs.mean(0), case.spacing, *rule), "heads": [to_mask(p, case.spacing, *rule) for p in probs]}
 
 
 def training_use(cfg: dict, run_dir=None) -> dict:

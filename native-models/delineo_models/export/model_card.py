@@ -18,7 +18,8 @@ SCHEMA_VERSION = 1
 INTENDED_USE = "research; not for clinical use"
 #: Keys of ModelCard, in the interface's order (the test compares them with model-card.ts).
 CARD_KEYS = ("schemaVersion", "name", "version", "architecture", "onnx", "inputName", "inputs", "outputs",
-             "combine", "targetSpacing", "patchSize", "overlap", "threshold", "minComponentMl", "structure",
+             "combine", "targetSpacing", "patchSize", "overlap", "threshold", "minComponentMl", "fillHoles",
+             "structure",
              "training", "metrics", "intendedUse", "licence")
 
 
@@ -75,6 +76,7 @@ def build_model_card(cfg: dict, net, onnx_path: Path, data_summary: dict, metric
         "overlap": float(inf["overlap"]),
         "threshold": float(inf["threshold"]),
         "minComponentMl": float(inf["min_component_ml"]),
+        "fillHoles": bool(inf.get("fill_holes", False)),
         "structure": {"name": "GTV", "interpretedType": "GTV", "color": [int(c) for c in card.get("color", [255, 64, 64])]},
         "training": {
             "method": method_label(cfg),

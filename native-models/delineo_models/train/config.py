@@ -55,7 +55,7 @@ DEFAULTS: dict[str, Any] = {
         "consistency_on": "all",              # 'all' (paper 003) | 'unlabelled'
         "latent_weight": 1e-4,                # ν (paper 003, H&N)
     },
-    "inference": {"overlap": 0.5, "threshold": 0.5, "min_component_ml": 0.5},
+    "inference": {"overlap": 0.5, "threshold": 0.5, "min_component_ml": 0.5, "fill_holes": False},
     "card": {},                                # extra model-card fields for export (licence, data, colour…)
 }
 
