@@ -26,7 +26,7 @@ from delineo_models.eval import case_metrics, sliding_window_predict
 from delineo_models.eval.postprocess import to_mask
 
 
-def predict_case(sess, card: dict, item: dict) -> np.ndarray:
+def predict_case(sess, card: dict, item: dict, ct_hu: np.ndarray | None = None) -> np.ndarray:
     """The card's binary mask for one normalised case: sliding window, combine, threshold, small components, holes."""
     patch = tuple(reversed(card["patchSize"]))
 
@@ -36,7 +36,7 @@ def predict_case(sess, card: dict, item: dict) -> np.ndarray:
     probs = sliding_window_predict(predict, item["image"], patch, card["overlap"])
     prob = probs.mean(0) if card["combine"] == "mean" else probs[0]
     # The app's post-processing: small components dropped, holes filled when the card asks.
-    return to_mask(prob, item["spacing"], card["threshold"], card["minComponentMl"], bool(card.get("fillHoles", False)))
+    return to_mask(prob, item["spacing"], card["threshold"], card["minComponentMl"], bool(card.get("fillHoles", False)), ct_hu)
 
 
 def measure(card_path: Path, data: str = "sts", channels: list[str] | None = None) -> dict:
@@ -56,11 +56,15 @@ def measure(card_path: Path, data: str = "sts", channels: list[str] | None = Non
             root = import_real_sts(Path(tmp) / "d", split="test", labelled=True, target_spacing=spacing_zyx)
         else:
             root = import_brats2013(Path(tmp) / "d", target_spacing=spacing_zyx)
-        ds = CaseDataset(Path(root).parent if Path(root).is_file() else root, chans, "test", norms)
+        folder = Path(root).parent if Path(root).is_file() else root
+        ds = CaseDataset(folder, chans, "test", norms)
         items = [ds[i] for i in range(len(ds)) if ds[i]["label"] is not None]
+        # The CT in HU (an identity z-score) for the fillHoles bone rule, as the app reads its planning CT.
+        hu = CaseDataset(folder, ["CT"], "test", [{"method": "zscore-fixed", "mean": 0, "std": 1}]) if "CT" in chans else None
+        cts = {it["id"]: it["image"][0] for it in (hu[i] for i in range(len(hu)))} if hu else {}
     per_case = {}
     for item in items:
-        mask = predict_case(sess, card, item)
+        mask = predict_case(sess, card, item, cts.get(item["id"]))
         ref = item["label"][0] > 0
         m = case_metrics(mask, ref, item["spacing"])
         voxel_ml = float(np.prod(item["spacing"])) / 1000.0

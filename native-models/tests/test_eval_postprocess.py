@@ -39,3 +39,15 @@ def test_specks_go_and_holes_fill():
     assert not kept[1, 4, 4] and not kept[1, 3, 3]
     filled = to_mask(prob, (1.0, 1.0, 1.0), 0.5, min_ml=0.002, fill_holes=True)
     assert filled[:, 1:8, 1:8].all() and filled.sum() == 3 * 49
+
+
+def test_a_hole_holding_bone_stays_open_as_in_the_app():
+    """The app's rule (postprocess.ts holesHoldingBone): ≥ 10 % of the hole at ≥ 300 HU keeps it open."""
+    m = np.stack([ring(), ring(), ring()])
+    ct = np.full(m.shape, 40.0)
+    ct[1, 3, 3] = 1200.0  # 1 of 9 pixels: 11 % → bone
+    ct[2, 2, 2] = 299.0  # just below bone: soft tissue
+    out = fill_holes_per_slice(m, ct)
+    assert out[0, 3, 3] and not out[1, 3, 3] and out[2].sum() == 25
+    assert fill_holes_per_slice(m)[1].sum() == 25, "without a CT every hole is filled"
+    assert to_mask(np.where(m, 0.9, 0.1), (1, 1, 1), 0.5, 0, True, ct)[1].sum() == 16

@@ -96,3 +96,23 @@ export function removeSmallComponents(mask: Uint8Array, size: readonly [number, 
   }
   return { kept, removed };
 }
+
+/** CT at or above this (HU) counts as bone: trabecular bone starts near 300 HU, soft tissue and necrosis stay below 100. */
+export const BONE_HU = 300;
+/** A hole with at least this fraction of bone voxels holds bone (a calcified speck in necrosis stays far below). */
+export const BONE_FRACTION = 0.1;
+
+/**
+ * For `fillHolesPerSlice`: keep a hole open when the planning CT (HU, same grid as the mask)
+ * shows bone in it — a tumour wrapped around the femur must not take the femur into its GTV,
+ * while its necrotic core (soft-tissue values) is filled.
+ */
+export function holesHoldingBone(ct: ArrayLike<number>, kept: { count: number }): (pixels: Int32Array, sliceBase: number) => boolean {
+  return (pixels, sliceBase) => {
+    let bone = 0;
+    for (let m = 0; m < pixels.length; m++) if (ct[sliceBase + pixels[m]] >= BONE_HU) bone++;
+    const keep = bone >= BONE_FRACTION * pixels.length;
+    if (keep) kept.count++;
+    return keep;
+  };
+}

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PipelineError } from '../errors.ts';
 import {
-  combineOutputs, InferenceHost, openModel, readModelCard, removeSmallComponents, slidingWindowPredict, thresholdMask,
+  BONE_HU, combineOutputs, holesHoldingBone, InferenceHost, openModel, readModelCard, removeSmallComponents, slidingWindowPredict, thresholdMask,
   type LoadedModelCard, type ModelSession,
 } from '../inference/index.ts';
 import { prepareModelInput, type ChannelSource } from '../normalize/index.ts';
@@ -181,8 +181,11 @@ async function inferOnPlanningGrid(planning: Volume<VoxelArray>, sources: readon
   const islands = removeSmallComponents(maskData, planning.size, minVoxels);
   if (islands.removed.length) warnings.push(`removed ${islands.removed.length} island(s) smaller than ${card.minComponentMl} ml (${islands.removed.reduce((a, b) => a + b, 0)} voxels)`);
   // After the islands, so that what is filled counts as part of the structure it lies in.
-  const filled = card.fillHoles ? fillHolesPerSlice(maskData, planning.size) : 0;
+  const boneHoles = { count: 0 };
+  const keepOpen = planning.units === 'HU' ? holesHoldingBone(planning.data, boneHoles) : undefined;
+  const filled = card.fillHoles ? fillHolesPerSlice(maskData, planning.size, keepOpen) : 0;
   if (filled) warnings.push(`filled ${round(filled * voxelMl(planning.affine), 2)} ml of holes enclosed within slices (${filled} voxels; the card asks for solid contours)`);
+  if (boneHoles.count) warnings.push(`left ${boneHoles.count} enclosed hole(s) open where the CT shows bone (≥ ${BONE_HU} HU): check whether the tumour invades it`);
   const mask: MaskVolume = volumeLike(planning, maskData, { modality: 'SEG', units: 'label' });
   const voxels = islands.kept.reduce((a, b) => a + b, 0) + filled;
   return { mask, probability, uncertainty, voxels, crop: prepared.grid };

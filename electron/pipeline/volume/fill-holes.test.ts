@@ -48,4 +48,17 @@ describe('fillHolesPerSlice', () => {
     expect(m[25 + 12]).toBe(0);
     expect(m[50 + 12]).toBe(1);
   });
+
+  it('asks about each hole on its own and leaves the ones it is told to keep', () => {
+    const m = slice(['.........', '.#######.', '.#..#..#.', '.#..#..#.', '.#######.', '.........']);
+    const seen: number[][] = [];
+    const keepRight = (pixels: Int32Array, base: number) => {
+      seen.push([base, ...pixels]);
+      return pixels[0] % 9 > 4;
+    };
+    expect(fillHolesPerSlice(m, [9, 6, 1], keepRight)).toBe(4);
+    expect(seen.map((h) => h.slice(1).sort((a, b) => a - b))).toEqual([[20, 21, 29, 30], [23, 24, 32, 33]]);
+    expect(seen.every((h) => h[0] === 0)).toBe(true);
+    expect(text(m, 9)).toEqual(['.........', '.#######.', '.####..#.', '.####..#.', '.#######.', '.........']);
+  });
 });

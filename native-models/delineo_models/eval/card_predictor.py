@@ -56,7 +56,8 @@ class CardPredictor:
         probs = back_to_case_grid(sliding_window_predict(fn, image, patch, float(c["overlap"]), pad_value=pads), aff, case)
         rule = (float(c["threshold"]), float(c.get("minComponentMl", 0)), bool(c.get("fillHoles", False)))
         combined = probs.mean(0) if c.get("combine") == "mean" else probs[0]
-        return {"combined": to_mask(combined, case.spacing, *rule), "heads": [to_mask(p, case.spacing, *rule) for p in probs]}
+        ct = case.channels.get("CT")  # the planning CT in HU, where the app reads bone for fillHoles
+        return {"combined": to_mask(combined, case.spacing, *rule, ct), "heads": [to_mask(p, case.spacing, *rule, ct) for p in probs]}
 
 
 def _training_use_from_card(card: dict) -> dict:

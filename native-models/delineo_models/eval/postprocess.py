@@ -16,16 +16,35 @@ def remove_small_components(mask: np.ndarray, spacing, min_ml: float) -> np.ndar
     return keep[lab]
 
 
-def fill_holes_per_slice(mask: np.ndarray) -> np.ndarray:
-    """Fill what the mask encloses within each z slice (the card's fillHoles; 4-connected background, as the app)."""
+#: electron/pipeline/inference/postprocess.ts BONE_HU and BONE_FRACTION: a hole holding bone stays open.
+BONE_HU = 300.0
+BONE_FRACTION = 0.1
+
+
+def fill_holes_per_slice(mask: np.ndarray, ct: np.ndarray | None = None) -> np.ndarray:
+    """Fill what the mask encloses within each z slice (the card's fillHoles), hole by hole.
+
+    Holes are 4-connected, as the app's. With ``ct`` (HU on the mask's grid) a hole with at least
+    BONE_FRACTION of its voxels at or above BONE_HU stays open, as in the app.
+    """
     m = np.asarray(mask, bool).copy()
     for z in range(m.shape[0]):
-        if m[z].any():
-            m[z] = ndimage.binary_fill_holes(m[z])
+        if not m[z].any():
+            continue
+        holes = ndimage.binary_fill_holes(m[z]) & ~m[z]
+        if ct is None:
+            m[z] |= holes
+            continue
+        lab, n = ndimage.label(holes)
+        for k in range(1, n + 1):
+            hole = lab == k
+            if np.count_nonzero(ct[z][hole] >= BONE_HU) < BONE_FRACTION * np.count_nonzero(hole):
+                m[z] |= hole
     return m
 
 
-def to_mask(prob: np.ndarray, spacing, threshold: float, min_ml: float, fill_holes: bool) -> np.ndarray:
+def to_mask(prob: np.ndarray, spacing, threshold: float, min_ml: float, fill_holes: bool,
+            ct: np.ndarray | None = None) -> np.ndarray:
     """The app's order: threshold, drop small components, then fill holes per slice when the card asks."""
     m = remove_small_components(prob >= threshold, spacing, min_ml)
-    return fill_holes_per_slice(m) if fill_holes else m
+    return fill_holes_per_slice(m, ct) if fill_holes else m

@@ -130,7 +130,8 @@ class RunPredictor:
                                             tuple(float(s) for s in d["target_spacing"]))
         probs = back_to_case_grid(self._probs(image, pads), aff, case)
         rule = (float(inf["threshold"]), float(inf.get("min_component_ml", 0)), bool(inf.get("fill_holes", False)))
-        return {"combined": to_mask(probs.mean(0), case.spacing, *rule), "heads": [to_mask(p, case.spacing, *rule) for p in probs]}
+        ct = case.channels.get("CT")  # the planning CT in HU, where the app reads bone for fillHoles
+        return {"combined": to_mask(probs.mean(0), case.spacing, *rule, ct), "heads": [to_mask(p, case.spacing, *rule, ct) for p in probs]}
 
 
 def training_use(cfg: dict, run_dir=None) -> dict:
