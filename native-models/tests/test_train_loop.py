@@ -101,6 +101,21 @@ def test_load_trained_returns_the_saved_network(tmp_path):
         load_trained(tmp_path)
 
 
+def test_config_yaml_revises_only_the_deployment_sections(tmp_path):
+    import yaml
+
+    run = run_training(config(tmp_path, "supervised", "mim-cmfnet", 2), source=synthetic_source())
+    saved = yaml.safe_load((run / "config.yaml").read_text())
+    saved["inference"] = {"threshold": 0.6, "fill_holes": True}
+    saved["card"] = {"version": "9.9.9"}
+    saved["training"]["lr"] = 123.0  # a training setting: what the checkpoint learnt with wins
+    (run / "config.yaml").write_text(yaml.safe_dump(saved))
+    _, cfg = load_trained(run)
+    assert cfg["inference"]["threshold"] == 0.6 and cfg["inference"]["fill_holes"] is True
+    assert cfg["inference"]["overlap"] == 0.5, "keys the revision leaves out keep their defaults"
+    assert cfg["card"] == {"version": "9.9.9"} and cfg["training"]["lr"] != 123.0
+
+
 def test_resume_refuses_a_checkpoint_of_another_method(tmp_path):
     run_training(config(tmp_path, "supervised", "dual-branch", 2), source=synthetic_source())
     run = tmp_path / "supervised__dual-branch__t"

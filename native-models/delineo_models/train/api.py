@@ -9,7 +9,7 @@ import yaml
 
 from ..nets import build_network
 from .checkpoint import load_checkpoint
-from .config import load_config
+from .config import DEFAULTS, load_config
 from .methods import trainer_for
 
 
@@ -27,6 +27,10 @@ def run_training(config: dict | str | Path, source=None, run_dir: Path | None = 
 
 def load_trained(run_dir: str | Path, which: str = "best") -> tuple[torch.nn.Module, dict]:
     """The trained network of a run (eval mode, CPU) and its config.
+
+    The config is the checkpoint's, except its deployment sections — ``inference`` (threshold,
+    islands, holes) and ``card`` — which the run folder's ``config.yaml`` may revise after
+    training: they change how the network is applied and described, not what it learnt.
 
     Args:
         run_dir: a folder written by :func:`run_training`.
@@ -46,5 +50,11 @@ def load_trained(run_dir: str | Path, which: str = "best") -> tuple[torch.nn.Mod
     net.load_state_dict(state["model"])
     net.eval()
     cfg = state["config"]
+    saved = run_dir / "config.yaml"
+    revised = (yaml.safe_load(saved.read_text()) or {}) if saved.exists() else {}
+    if isinstance(revised.get("inference"), dict):
+        cfg["inference"] = {**DEFAULTS["inference"], **revised["inference"]}
+    if isinstance(revised.get("card"), dict):
+        cfg["card"] = revised["card"]
     cfg.setdefault("_checkpoint", {"file": path.name, "step": state["step"], "best": state["best"]})
     return net, cfg
