@@ -1,7 +1,9 @@
 /**
  * From per-output probabilities to what a reviewer sees: one probability (per card.combine),
- * the branch-disagreement map, and a binary mask with small islands removed.
+ * the branch-disagreement map, and a binary mask with small islands removed (and, per card,
+ * holes filled unless they hold bone).
  */
+import type { KeepOpen } from '../volume/fill-holes.ts';
 import type { ModelCard } from './model-card.ts';
 
 /** The combined probability and, for two-branch models, |p_a − p_b|. */
@@ -107,7 +109,7 @@ export const BONE_FRACTION = 0.1;
  * shows bone in it — a tumour wrapped around the femur must not take the femur into its GTV,
  * while its necrotic core (soft-tissue values) is filled.
  */
-export function holesHoldingBone(ct: ArrayLike<number>, kept: { count: number }): (pixels: Int32Array, sliceBase: number) => boolean {
+export function holesHoldingBone(ct: ArrayLike<number>, kept: { count: number }): KeepOpen {
   return (pixels, sliceBase) => {
     let bone = 0;
     for (let m = 0; m < pixels.length; m++) if (ct[sliceBase + pixels[m]] >= BONE_HU) bone++;

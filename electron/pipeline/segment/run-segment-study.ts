@@ -180,7 +180,7 @@ async function inferOnPlanningGrid(planning: Volume<VoxelArray>, sources: readon
   const minVoxels = Math.ceil(card.minComponentMl / voxelMl(planning.affine));
   const islands = removeSmallComponents(maskData, planning.size, minVoxels);
   if (islands.removed.length) warnings.push(`removed ${islands.removed.length} island(s) smaller than ${card.minComponentMl} ml (${islands.removed.reduce((a, b) => a + b, 0)} voxels)`);
-  // After the islands, so that what is filled counts as part of the structure it lies in.
+  // Holes after islands, in the order native-models' evaluation (to_mask) applies the card.
   const boneHoles = { count: 0 };
   const keepOpen = planning.units === 'HU' ? holesHoldingBone(planning.data, boneHoles) : undefined;
   const filled = card.fillHoles ? fillHolesPerSlice(maskData, planning.size, keepOpen) : 0;
