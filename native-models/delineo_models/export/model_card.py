@@ -19,8 +19,7 @@ INTENDED_USE = "research; not for clinical use"
 #: Keys of ModelCard, in the interface's order (the test compares them with model-card.ts).
 CARD_KEYS = ("schemaVersion", "name", "version", "architecture", "onnx", "inputName", "inputs", "outputs",
              "combine", "targetSpacing", "patchSize", "overlap", "threshold", "minComponentMl", "fillHoles",
-             "structure",
-             "training", "metrics", "intendedUse", "licence")
+             "structure", "training", "metrics", "intendedUse", "licence")
 
 
 def sha256_file(path: Path) -> str:
