@@ -8,4 +8,4 @@ export { DEVICE_CHOICES, physicalCoreCount, providerCandidates, type DeviceChoic
 export { InferenceHost, forkNodeWorker, SESSION_WORKER_SCRIPT, type InferenceHostOptions, type WorkerLauncher, type WorkerPort } from './inference-host.ts';
 export { openModel, sha256File, type ModelSession, type OpenModelOptions } from './model-session.ts';
 export { gaussianImportance, slidingWindowPredict, windowStarts, type ChannelStack, type WindowPredictor } from './sliding-window.ts';
-export { BONE_FRACTION, BONE_HU, combineOutputs, holesHoldingBone, removeSmallComponents, thresholdMask, type CombinedOutputs, type ComponentReport } from './postprocess.ts';
+export { BONE_HU, combineOutputs, holesHoldingBone, removeSmallComponents, thresholdMask, type CombinedOutputs, type ComponentReport } from './postprocess.ts';

@@ -181,11 +181,13 @@ async function inferOnPlanningGrid(planning: Volume<VoxelArray>, sources: readon
   const islands = removeSmallComponents(maskData, planning.size, minVoxels);
   if (islands.removed.length) warnings.push(`removed ${islands.removed.length} island(s) smaller than ${card.minComponentMl} ml (${islands.removed.reduce((a, b) => a + b, 0)} voxels)`);
   // Holes after islands, in the order native-models' evaluation (to_mask) applies the card.
-  const boneHoles = { count: 0 };
-  const keepOpen = planning.units === 'HU' ? holesHoldingBone(planning.data, boneHoles) : undefined;
-  const filled = card.fillHoles ? fillHolesPerSlice(maskData, planning.size, keepOpen) : 0;
-  if (filled) warnings.push(`filled ${round(filled * voxelMl(planning.affine), 2)} ml of holes enclosed within slices (${filled} voxels; the card asks for solid contours)`);
-  if (boneHoles.count) warnings.push(`left ${boneHoles.count} enclosed hole(s) open where the CT shows bone (≥ ${BONE_HU} HU): check whether the tumour invades it`);
+  let filled = 0;
+  if (card.fillHoles) {
+    const boneHoles = { count: 0 };
+    filled = fillHolesPerSlice(maskData, planning.size, planning.units === 'HU' ? holesHoldingBone(planning.data, boneHoles) : undefined);
+    if (filled) warnings.push(`filled ${round(filled * voxelMl(planning.affine), 2)} ml of holes enclosed within slices (${filled} voxels; the card asks for solid contours)`);
+    if (boneHoles.count) warnings.push(`left ${boneHoles.count} enclosed hole(s) open where the CT shows bone (≥ ${BONE_HU} HU): check whether the tumour invades it`);
+  }
   const mask: MaskVolume = volumeLike(planning, maskData, { modality: 'SEG', units: 'label' });
   const voxels = islands.kept.reduce((a, b) => a + b, 0) + filled;
   return { mask, probability, uncertainty, voxels, crop: prepared.grid };

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..data.importers import BRATS2013_SPLIT
 from .app_input import back_to_case_grid, prepare_like_app
-from .postprocess import to_mask
+from .postprocess import case_masks
 from .sliding_window import sliding_window_predict
 
 
@@ -54,10 +54,9 @@ class CardPredictor:
             return np.concatenate(self.session.run(None, {c["inputName"]: batch.astype(np.float32)}), axis=1)
 
         probs = back_to_case_grid(sliding_window_predict(fn, image, patch, float(c["overlap"]), pad_value=pads), aff, case)
-        rule = (float(c["threshold"]), float(c.get("minComponentMl", 0)), bool(c.get("fillHoles", False)))
         combined = probs.mean(0) if c.get("combine") == "mean" else probs[0]
-        ct = case.channels.get("CT")  # the planning CT in HU, where the app reads bone for fillHoles
-        return {"combined": to_mask(combined, case.spacing, *rule, ct), "heads": [to_mask(p, case.spacing, *rule, ct) for p in probs]}
+        return case_masks(case, combined, probs, float(c["threshold"]), float(c.get("minComponentMl", 0)),
+                          bool(c.get("fillHoles", False)))
 
 
 def _training_use_from_card(card: dict) -> dict:

@@ -48,3 +48,11 @@ def to_mask(prob: np.ndarray, spacing, threshold: float, min_ml: float, fill_hol
     """The app's order: threshold, drop small components, then fill holes per slice when the card asks."""
     m = remove_small_components(prob >= threshold, spacing, min_ml)
     return fill_holes_per_slice(m, ct) if fill_holes else m
+
+
+def case_masks(case, combined: np.ndarray, heads, threshold: float, min_ml: float, fill_holes: bool) -> dict:
+    """{"combined", "heads"} masks of a case by the app's rule; the case's CT channel (HU) is the
+    planning CT where the app reads bone for fillHoles."""
+    ct = case.channels.get("CT")
+    return {"combined": to_mask(combined, case.spacing, threshold, min_ml, fill_holes, ct),
+            "heads": [to_mask(p, case.spacing, threshold, min_ml, fill_holes, ct) for p in heads]}

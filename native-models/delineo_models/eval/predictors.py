@@ -15,7 +15,7 @@ import numpy as np
 from ..data.nifti_io import read_nifti
 from .app_input import back_to_case_grid, prepare_like_app
 from .baselines import suv25, suv41
-from .postprocess import to_mask
+from .postprocess import case_masks
 from .sliding_window import sliding_window_predict
 
 
@@ -129,9 +129,8 @@ class RunPredictor:
         image, aff, pads = prepare_like_app(case, self.modalities, d["normalization"], d["pad_values"],
                                             tuple(float(s) for s in d["target_spacing"]))
         probs = back_to_case_grid(self._probs(image, pads), aff, case)
-        rule = (float(inf["threshold"]), float(inf.get("min_component_ml", 0)), bool(inf.get("fill_holes", False)))
-        ct = case.channels.get("CT")  # the planning CT in HU, where the app reads bone for fillHoles
-        return {"combined": to_mask(probs.mean(0), case.spacing, *rule, ct), "heads": [to_mask(p, case.spacing, *rule, ct) for p in probs]}
+        return case_masks(case, probs.mean(0), probs, float(inf["threshold"]), float(inf.get("min_component_ml", 0)),
+                          bool(inf.get("fill_holes", False)))
 
 
 def training_use(cfg: dict, run_dir=None) -> dict:
