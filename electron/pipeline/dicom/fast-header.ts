@@ -10,6 +10,7 @@
  * VR, a missing identity — returns null and goes to the full parser. Every value offset was
  * bounded by the layout walk, so this reads nothing outside the header buffer.
  */
+import { Buffer } from 'node:buffer';
 import { EXPLICIT_BE, IMPLICIT_LE, type FileLayout } from './file-layout.ts';
 import { extractHeader, RTSTRUCT_CLASS, type FileHeader } from './header.ts';
 
@@ -73,6 +74,7 @@ export function fastHeader(layout: FileLayout, path: string): FileHeader | null 
   const implicit = syntax === IMPLICIT_LE;
   const bytes = new Uint8Array(layout.headerBuffer);
   const view = new DataView(layout.headerBuffer);
+  const latin1 = Buffer.from(layout.headerBuffer);
   const values: Record<string, unknown> = {};
   for (const el of layout.topLevel) {
     const tag = ((el.group << 16) | el.element) >>> 0;
@@ -90,13 +92,13 @@ export function fastHeader(layout: FileLayout, path: string): FileHeader | null 
       values[keyword] = list.length === 1 ? list[0] : list;
       continue;
     }
-    let text = '';
     for (let i = el.value, end = el.value + el.length; i < end; i++) {
       const b = bytes[i];
       // Non-ASCII or ISO 2022 escapes: the character set matters, the full parser decodes it.
       if (b >= 0x80 || b === 0x1b) return null;
-      text += String.fromCharCode(b);
     }
+    // One string per value (adding a character at a time made most of a scan's garbage).
+    const text = latin1.toString('latin1', el.value, el.value + el.length);
     const parts = text.split('\\').map((s) => s.replace(/[\0 ]+$/, ''));
     const list = vr === 'PN' ? parts.map((s) => ({ Alphabetic: s.split('=')[0] })) : parts;
     values[keyword] = list.length === 1 ? list[0] : list;

@@ -194,6 +194,13 @@ function guessSyntax(d: Uint8Array): string {
 
 const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
 
+/** Two-letter VR strings made once each: a new string per element was most of a walk's garbage. */
+const VR_NAMES: string[] = [];
+function vrName(b0: number, b1: number): string {
+  const code = (b0 - 65) * 26 + (b1 - 65);
+  return (VR_NAMES[code] ??= String.fromCharCode(b0, b1));
+}
+
 interface Element {
   readonly group: number;
   readonly element: number;
@@ -214,7 +221,7 @@ function readElement(r: Reader, p: number, end: number, bad: (m: string) => Erro
   if (!r.explicit) return { group, element, vr: '', length: r.view.getUint32(p + 4, r.le), value: p + 8 };
   const b0 = r.view.getUint8(p + 4), b1 = r.view.getUint8(p + 5);
   if (b0 < 65 || b0 > 90 || b1 < 65 || b1 > 90) throw bad(`element (${hex(group)},${hex(element)}) at byte ${p} has no valid VR`);
-  const vr = String.fromCharCode(b0, b1);
+  const vr = vrName(b0, b1);
   if (LONG_VRS.has(vr)) {
     if (p + 12 > end) throw bad(`truncated element header at byte ${p}`);
     return { group, element, vr, length: r.view.getUint32(p + 8, r.le), value: p + 12 };
@@ -262,25 +269,28 @@ function walkTopLevel(r: Reader, d: Uint8Array, bad: (m: string) => Error, whole
   return { pixelAt: end, pixelData: null, sopInstanceUID };
 }
 
+/** An element's tag for a message. */
+function tagOf(el: Element): string {
+  return `(${hex(el.group)},${hex(el.element)})`;
+}
+
 /** Offset just past an element's value, walking undefined-length sequences item by item. */
 function skipValue(r: Reader, el: Element, end: number, depth: number, bad: (m: string) => Error): number {
-  // Built only for a message: formatting every element's tag cost a tenth of a header's walk.
-  const name = () => `(${hex(el.group)},${hex(el.element)})`;
   if (el.length !== UNDEFINED) {
-    if (el.value + el.length > end) throw bad(`element ${name()} declares ${el.length} bytes but only ${end - el.value} remain (truncated or corrupt)`);
+    if (el.value + el.length > end) throw bad(`element ${tagOf(el)} declares ${el.length} bytes but only ${end - el.value} remain (truncated or corrupt)`);
     return el.value + el.length;
   }
-  if (depth >= MAX_DEPTH) throw bad(`sequences nested deeper than ${MAX_DEPTH} levels at ${name()}`);
+  if (depth >= MAX_DEPTH) throw bad(`sequences nested deeper than ${MAX_DEPTH} levels at ${tagOf(el)}`);
   // An undefined-length UN holds Implicit VR Little Endian content (PS3.5 6.2.2).
   const inner: Reader = el.vr === 'UN' ? { view: r.view, le: true, explicit: false } : r;
   let p = el.value;
   for (;;) {
     const item = readElement(inner, p, end, bad);
-    if (item.group !== 0xfffe) throw bad(`sequence ${name()} holds a non-item element at byte ${p}`);
+    if (item.group !== 0xfffe) throw bad(`sequence ${tagOf(el)} holds a non-item element at byte ${p}`);
     if (item.element === 0xe0dd) return item.value;
-    if (item.element !== 0xe000) throw bad(`sequence ${name()} holds an unexpected delimiter at byte ${p}`);
+    if (item.element !== 0xe000) throw bad(`sequence ${tagOf(el)} holds an unexpected delimiter at byte ${p}`);
     if (item.length !== UNDEFINED) {
-      if (item.value + item.length > end) throw bad(`an item of ${name()} declares ${item.length} bytes but only ${end - item.value} remain`);
+      if (item.value + item.length > end) throw bad(`an item of ${tagOf(el)} declares ${item.length} bytes but only ${end - item.value} remain`);
       p = item.value + item.length;
       continue;
     }
