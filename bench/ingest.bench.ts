@@ -33,6 +33,8 @@ interface ChildResult {
   /** Size of the volume as float32 (the goal's unit; a CT in whole HU is held as int16, half this). */
   volumeBytes: number;
   dataType: string;
+  /** Whether the int16 rescale ran as WebAssembly SIMD (else the plain loop). */
+  simd: boolean;
   baseRss: number;
   /** Peak RSS after scan + load. */
   peakRss: number;
@@ -46,6 +48,7 @@ async function child(outDir: string): Promise<void> {
   const { scanPaths, loadSeries, allSeries } = await import('../electron/pipeline/dicom/index.ts');
   const importMs = performance.now() - i0;
   const { writeNifti } = await import('../electron/pipeline/volume/nifti.ts');
+  const { isSimdVolume } = await import('../electron/pipeline/dicom/int16-rescale.ts');
   const baseRss = process.memoryUsage().rss;
   const t0 = performance.now();
   const scan = await scanPaths([CT]);
@@ -74,6 +77,7 @@ async function child(outDir: string): Promise<void> {
     writeMs: t3 - t2,
     volumeBytes: volume.data.length * 4,
     dataType: volume.data.constructor.name,
+    simd: volume.data instanceof Int16Array && isSimdVolume(volume.data),
     baseRss,
     peakRss,
     peakRssWithWrite: process.resourceUsage().maxRSS * 1024,
@@ -131,7 +135,7 @@ export default async function bench(): Promise<void> {
     const peak = Math.max(...ours.map((o) => o.peakRss - o.baseRss));
     const peakWrite = Math.max(...ours.map((o) => o.peakRssWithWrite - o.baseRss));
     const lines = [
-      `ct-lung-philips: ${r.slices} slices, 512×512, loaded as ${r.dataType} (float32 size ${(r.volumeBytes / 2 ** 20).toFixed(1)} MiB; best of ${RUNS}, ${os.availableParallelism()} CPUs)`,
+      `ct-lung-philips: ${r.slices} slices, 512×512, loaded as ${r.dataType}${r.simd ? ', rescaled by WebAssembly SIMD' : ''} (float32 size ${(r.volumeBytes / 2 ** 20).toFixed(1)} MiB; best of ${RUNS}, ${os.availableParallelism()} CPUs)`,
       `scan ${best(ours.map((o) => o.scanMs)).toFixed(0)} ms + load ${best(ours.map((o) => o.loadMs)).toFixed(0)} ms = ${scanLoad.toFixed(0)} ms → ${((r.slices / scanLoad) * 1000).toFixed(0)} slices/s`,
       `with NIfTI write (.nii): ${all.toFixed(0)} ms; dcm2niix -z n (whole process): ${d2n.toFixed(0)} ms; Node start-up alone: ${nodeStart.toFixed(0)} ms`,
       `ratio ours/dcm2niix: ${(scanLoad / d2n).toFixed(2)} (scan+load), ${(all / d2n).toFixed(2)} (scan+load+write)  [goal ≤ 1.0]`,

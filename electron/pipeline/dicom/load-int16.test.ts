@@ -10,6 +10,7 @@ import { cat, ex, part10, us } from '../../../test/dicom-bytes.ts';
 import { sharedData } from '../../../test/paths.ts';
 import { EXPLICIT_LE } from './file-layout.ts';
 import { allSeries, loadSeries, scanPaths } from './index.ts';
+import { isSimdVolume } from './int16-rescale.ts';
 import { readNative16Into } from './read-file.ts';
 import { runTask } from './tasks.ts';
 
@@ -61,6 +62,7 @@ describe('CT in whole HU as Int16', () => {
     const folder = sharedData('ct-lung-philips');
     const volume = await loadFolder(folder);
     expect(volume.data).toBeInstanceOf(Int16Array);
+    expect(isSimdVolume(volume.data as Int16Array)).toBe(true); // rescaled in place by the SIMD kernels
     // Two slices against the general (worker) path, which converts to floats.
     const file = readdirSync(folder).filter((n) => n.endsWith('.dcm')).sort()[10];
     const scanned = await runTask({ op: 'header', path: path.join(folder, file) });

@@ -6,13 +6,14 @@
  *
  * Values are Float32, except a CT whose HU are whole numbers in every file (slope 1, whole
  * intercept, plain 16-bit native pixels — nearly every CT): it is held as Int16, exactly, in
- * half the memory, and read without any conversion pass.
+ * half the memory, read straight into place and rescaled there (int16-rescale.ts).
  */
 import { PipelineError } from '../errors.ts';
 import type { StageContext } from '../stage.ts';
 import { affineFrom } from '../volume/geometry.ts';
 import type { ImageVolume } from '../volume/volume.ts';
 import { recallHeader } from './header-cache.ts';
+import { newInt16Volume } from './int16-rescale.ts';
 import { ingestPool } from './pool.ts';
 import { copyToInt16, holdsExactly, readsInPlace } from './read-file.ts';
 import { runBoundedTask } from './tasks.ts';
@@ -29,7 +30,7 @@ export async function load(series: SeriesInfo, ctx: StageContext = {}): Promise<
   const plane = nx * ny;
   const sources = series.instances.length;
   const scale = series.suvbwFactor ?? 1;
-  const stack = wholeHu(series, scale) ? new Int16Array(plane * sources) : new Float32Array(plane * sources);
+  const stack = wholeHu(series, scale) ? newInt16Volume(plane * sources) : new Float32Array(plane * sources);
 
   // One task per file (a multi-frame file decodes all its frames in one go).
   const byFile = new Map<string, { refs: InstanceRef[]; slots: number[] }>();
