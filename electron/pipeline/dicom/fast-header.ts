@@ -76,7 +76,8 @@ export function fastHeader(layout: FileLayout, path: string): FileHeader | null 
   const view = new DataView(layout.headerBuffer);
   const latin1 = Buffer.from(layout.headerBuffer);
   const values: Record<string, unknown> = {};
-  for (const el of layout.topLevel) {
+  for (let e = 0; e < layout.topLevel.length; e++) {
+    const el = layout.topLevel[e];
     const tag = ((el.group << 16) | el.element) >>> 0;
     if (NEEDS_PARSER.has(tag)) return null;
     const wanted = WANTED.get(tag);
@@ -92,14 +93,22 @@ export function fastHeader(layout: FileLayout, path: string): FileHeader | null 
       values[keyword] = list.length === 1 ? list[0] : list;
       continue;
     }
-    for (let i = el.value, end = el.value + el.length; i < end; i++) {
+    let end = el.value + el.length;
+    let multiple = false;
+    for (let i = el.value; i < end; i++) {
       const b = bytes[i];
       // Non-ASCII or ISO 2022 escapes: the character set matters, the full parser decodes it.
       if (b >= 0x80 || b === 0x1b) return null;
+      if (b === 0x5c) multiple = true; // a backslash separates values
     }
-    // One string per value (adding a character at a time made most of a scan's garbage).
-    const text = latin1.toString('latin1', el.value, el.value + el.length);
-    const parts = text.split('\\').map((s) => s.replace(/[\0 ]+$/, ''));
+    // One string per value, padding cut from the bytes (a scan's garbage was mostly strings).
+    let parts: string[];
+    if (multiple) {
+      parts = latin1.toString('latin1', el.value, end).split('\\').map((s) => s.replace(/[\0 ]+$/, ''));
+    } else {
+      while (end > el.value && (bytes[end - 1] === 0x20 || bytes[end - 1] === 0)) end--;
+      parts = [latin1.toString('latin1', el.value, end)];
+    }
     const list = vr === 'PN' ? parts.map((s) => ({ Alphabetic: s.split('=')[0] })) : parts;
     values[keyword] = list.length === 1 ? list[0] : list;
   }

@@ -135,9 +135,10 @@ export function analyseFile(bytes: Uint8Array, path: string, fileSize = bytes.le
   const headerSyntaxUID = syntax === DEFLATED_LE ? EXPLICIT_LE : isNativeSyntax(syntax) ? syntax : EXPLICIT_LE;
   const headerBuffer = buildPart10(headerSyntaxUID, dataset.subarray(0, pixelAt));
   const hasPixelData = pixelAt < dataset.length || (partial && pixelData !== null);
+  // The walk's own elements become the layout's, their value offsets moved into headerBuffer.
   const base = headerBuffer.byteLength - pixelAt;
-  const topLevel = found.map((e) => ({ group: e.group, element: e.element, vr: e.vr, length: e.length, value: e.value + base }));
-  return { transferSyntaxUID: syntax, hadMeta, headerBuffer, headerSyntaxUID, pixelData: partial ? null : pixelData, pixelSpan, hasPixelData, sopInstanceUID, topLevel };
+  for (const e of found) e.value += base;
+  return { transferSyntaxUID: syntax, hadMeta, headerBuffer, headerSyntaxUID, pixelData: partial ? null : pixelData, pixelSpan, hasPixelData, sopInstanceUID, topLevel: found };
 }
 
 /** True for syntaxes whose pixel data is native (not encapsulated). */
@@ -206,7 +207,7 @@ interface Element {
   readonly element: number;
   readonly vr: string;
   readonly length: number;
-  readonly value: number;
+  value: number;
 }
 
 function hex(n: number): string {
