@@ -292,7 +292,6 @@ function nativeFrame(
   return out;
 }
 
-
 // The hot loops of native 16-bit frames, each in its own small function so V8 optimises it
 // for exactly one shape (a 512² slice is 262 144 values). The widening loops run from the last
 // value down, so they also work in place — `values` viewing the first half of `out`'s memory —
