@@ -141,6 +141,32 @@ export function analyseFile(bytes: Uint8Array, path: string, fileSize = bytes.le
   return { transferSyntaxUID: syntax, hadMeta, headerBuffer, headerSyntaxUID, pixelData: partial ? null : pixelData, pixelSpan, hasPixelData, sopInstanceUID, topLevel: found };
 }
 
+/**
+ * The elements of the first item of a top-level sequence of `layout`, value offsets in
+ * `headerBuffer` (sequences inside it are skipped whole); [] when the sequence has no item. The
+ * layout's own walk already checked every length, so this walk stays inside the buffer.
+ *
+ * @throws PipelineError('DICOM_MALFORMED') on bytes the layout walk would have refused.
+ */
+export function firstItemElements(layout: FileLayout, sequence: TopElement): TopElement[] {
+  const syntax = layout.headerSyntaxUID;
+  const r: Reader = { view: new DataView(layout.headerBuffer), le: syntax !== EXPLICIT_BE, explicit: syntax !== IMPLICIT_LE };
+  const bad = (msg: string) => new PipelineError('DICOM_MALFORMED', msg);
+  const end = sequence.length === UNDEFINED ? layout.headerBuffer.byteLength : sequence.value + sequence.length;
+  if (end - sequence.value < 8) return [];
+  const item = readElement(r, sequence.value, end, bad);
+  if (item.group !== 0xfffe || item.element !== 0xe000) return []; // the sequence's delimiter: no items
+  const itemEnd = item.length === UNDEFINED ? end : item.value + item.length;
+  const children: Element[] = [];
+  for (let p = item.value; p < itemEnd; ) {
+    const child = readElement(r, p, itemEnd, bad);
+    if (child.group === 0xfffe) break; // the item's delimiter
+    p = skipValue(r, child, itemEnd, 1, bad);
+    children.push(child);
+  }
+  return children;
+}
+
 /** True for syntaxes whose pixel data is native (not encapsulated). */
 export function isNativeSyntax(uid: string): boolean {
   return uid === IMPLICIT_LE || uid === EXPLICIT_LE || uid === EXPLICIT_BE || uid === DEFLATED_LE;

@@ -10,6 +10,7 @@ import { runBoundedTask, runTask, type FramesRequest } from './tasks.ts';
 
 const ct = (name: string) => sharedData('ct-lung-philips', name);
 const syntaxes = (name: string) => sharedData('transfer-syntaxes', name);
+const RTSTRUCT_FILE = sharedData('rtstruct', 'rt-utils', 'mock_data', 'rt.dcm');
 
 describe('runBoundedTask (work on the caller\'s thread)', () => {
   it('reads a plain CT header exactly as the full task does', async () => {
@@ -19,8 +20,12 @@ describe('runBoundedTask (work on the caller\'s thread)', () => {
     expect(here?.ok && here.header.modality).toBe('CT');
   });
 
-  it('leaves PET headers (sequences, private scale factors) to the workers', async () => {
-    expect(await runBoundedTask({ op: 'header', path: sharedData('pet-slices', '1.dcm') })).toBeNull();
+  it('reads a PET header here as the full task does, and leaves RT Structure Sets to the workers', async () => {
+    const pet = { op: 'header', path: sharedData('pet-slices', '1.dcm') } as const;
+    const here = await runBoundedTask(pet);
+    expect(here?.ok && here.header.suv?.RadionuclideTotalDose).toBeCloseTo(178340011.59668, 3);
+    expect(here).toEqual(await runTask(pet));
+    expect(await runBoundedTask({ op: 'header', path: RTSTRUCT_FILE })).toBeNull();
   });
 
   it('reports a non-DICOM file with the full task\'s message', async () => {
