@@ -135,6 +135,10 @@ describe('fastHeader', () => {
       expect(header.suv?.CorrectedImage).toEqual(['ATTN', 'DECY']);
     });
 
+    it('leaves a malformed radiopharmaceutical item to the parser', () => {
+      expect(fast(pet(cat(item(0xe000, drug.length + 8), drug)))).toBeNull(); // the item overruns its sequence
+    });
+
     it('leaves a PET with GE or Philips private groups to the parser, not a CT with them', () => {
       const ge = ex(0x0009, 0x0010, 'LO', 'GEMS_PETD_01');
       expect(fast(pet(definedItem, { ge }))).toBeNull();

@@ -106,7 +106,13 @@ export function fastHeader(layout: FileLayout, path: string): FileHeader | null 
     if (tag === RADIOPHARMACEUTICAL) {
       if (!read.implicit && el.vr !== 'SQ') return null;
       const item: Record<string, unknown> = {};
-      if (!readWanted(firstItemElements(layout, el), RADIOPHARMACEUTICAL_ITEM, read, item)) return null;
+      let children: TopElement[];
+      try {
+        children = firstItemElements(layout, el);
+      } catch {
+        return null; // a malformed item: the parser decides what it is
+      }
+      if (!readWanted(children, RADIOPHARMACEUTICAL_ITEM, read, item)) return null;
       values.RadiopharmaceuticalInformationSequence = [item];
       continue;
     }

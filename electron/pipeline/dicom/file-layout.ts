@@ -143,10 +143,11 @@ export function analyseFile(bytes: Uint8Array, path: string, fileSize = bytes.le
 
 /**
  * The elements of the first item of a top-level sequence of `layout`, value offsets in
- * `headerBuffer` (sequences inside it are skipped whole); [] when the sequence has no item. The
- * layout's own walk already checked every length, so this walk stays inside the buffer.
+ * `headerBuffer` (sequences inside it are skipped whole); [] when the sequence has no item.
+ * Every length is checked against the sequence's own bounds (the layout walk does not look
+ * inside a sequence of defined length).
  *
- * @throws PipelineError('DICOM_MALFORMED') on bytes the layout walk would have refused.
+ * @throws PipelineError('DICOM_MALFORMED') on an item that does not fit its sequence.
  */
 export function firstItemElements(layout: FileLayout, sequence: TopElement): TopElement[] {
   const syntax = layout.headerSyntaxUID;
@@ -157,6 +158,7 @@ export function firstItemElements(layout: FileLayout, sequence: TopElement): Top
   const item = readElement(r, sequence.value, end, bad);
   if (item.group !== 0xfffe || item.element !== 0xe000) return []; // the sequence's delimiter: no items
   const itemEnd = item.length === UNDEFINED ? end : item.value + item.length;
+  if (itemEnd > end) throw bad(`an item of (${hex(sequence.group)},${hex(sequence.element)}) declares ${item.length} bytes but only ${end - item.value} remain`);
   const children: Element[] = [];
   for (let p = item.value; p < itemEnd; ) {
     const child = readElement(r, p, itemEnd, bad);
