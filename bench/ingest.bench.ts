@@ -62,6 +62,7 @@ interface ChildResult {
  * In the child process: one timed scan + load (+ NIfTI write), reported as JSON on stdout.
  *
  * @param bundleDir where the bundled modules are; the TypeScript sources when empty.
+ * @param folder the series to scan and load.
  */
 async function child(outDir: string, bundleDir: string, folder: string): Promise<void> {
   const from = (name: keyof typeof ENTRIES) => (bundleDir ? pathToFileURL(path.join(bundleDir, `${name}.js`)).href : pathToFileURL(path.join(root, ENTRIES[name])).href);
