@@ -104,7 +104,7 @@ export function fastHeader(layout: FileLayout, path: string): FileHeader | null 
     if (NEEDS_PARSER.has(tag)) return null;
     if (PET_PRIVATE_GROUPS.has(el.group)) petPrivate = true;
     if (tag === RADIOPHARMACEUTICAL) {
-      if (!read.implicit && el.vr !== 'SQ') return null;
+      if (layout.headerSyntaxUID !== IMPLICIT_LE && el.vr !== 'SQ') return null;
       const item: Record<string, unknown> = {};
       let children: TopElement[];
       try {
@@ -112,15 +112,9 @@ export function fastHeader(layout: FileLayout, path: string): FileHeader | null 
       } catch {
         return null; // a malformed item: the parser decides what it is
       }
-      if (!readWanted(children, RADIOPHARMACEUTICAL_ITEM, read, item)) return null;
+      for (const child of children) if (!readInto(item, child, RADIOPHARMACEUTICAL_ITEM, read)) return null;
       values.RadiopharmaceuticalInformationSequence = [item];
-      continue;
-    }
-    const wanted = WANTED.get(tag);
-    if (!wanted) continue;
-    const value = read(el, wanted[0]);
-    if (value === DECLINE) return null;
-    if (value !== undefined) values[wanted[1]] = value;
+    } else if (!readInto(values, el, WANTED, read)) return null;
   }
   const ds = { values };
   const header = extractHeader(ds, path, layout.transferSyntaxUID, layout.hasPixelData);
@@ -129,19 +123,17 @@ export function fastHeader(layout: FileLayout, path: string): FileHeader | null 
   return header;
 }
 
-/** Read the wanted ones of `elements` into `into`; false when one must go to the parser. */
-function readWanted(elements: readonly TopElement[], wanted: ReadonlyMap<number, readonly [string, string]>, read: ValueReader, into: Record<string, unknown>): boolean {
-  for (const el of elements) {
-    const w = wanted.get(((el.group << 16) | el.element) >>> 0);
-    if (!w) continue;
-    const value = read(el, w[0]);
-    if (value === DECLINE) return false;
-    if (value !== undefined) into[w[1]] = value;
-  }
+/** Read `el` into `into` under its keyword when `wanted` lists it; false when it must go to the parser. */
+function readInto(into: Record<string, unknown>, el: TopElement, wanted: ReadonlyMap<number, readonly [string, string]>, read: ValueReader): boolean {
+  const w = wanted.get(((el.group << 16) | el.element) >>> 0);
+  if (!w) return true;
+  const value = read(el, w[0]);
+  if (value === DECLINE) return false;
+  if (value !== undefined) into[w[1]] = value;
   return true;
 }
 
-type ValueReader = ((el: TopElement, vr: string) => unknown) & { readonly implicit: boolean };
+type ValueReader = (el: TopElement, vr: string) => unknown;
 
 /**
  * How one element's value reads as the parser would give it: US as numbers, text as trimmed
@@ -155,7 +147,7 @@ function valueReader(layout: FileLayout): ValueReader {
   const bytes = new Uint8Array(layout.headerBuffer);
   const view = new DataView(layout.headerBuffer);
   const latin1 = Buffer.from(layout.headerBuffer);
-  const read = (el: TopElement, vr: string): unknown => {
+  return (el: TopElement, vr: string): unknown => {
     if (!implicit && el.vr !== vr) return DECLINE;
     if (el.length === 0xffffffff) return DECLINE;
     // Empty: the parser gives '' for text (which SUV inputs tell from absent), nothing usable for numbers.
@@ -185,5 +177,4 @@ function valueReader(layout: FileLayout): ValueReader {
     const list = vr === 'PN' ? parts.map((s) => ({ Alphabetic: s.split('=')[0] })) : parts;
     return list.length === 1 ? list[0] : list;
   };
-  return Object.assign(read, { implicit });
 }

@@ -62,6 +62,7 @@ export function isSimdVolume(values: Int16Array): boolean {
  */
 export function rescaleInt16InPlace(out: Int16Array, signed: boolean, bitsStored: number, intercept: number): void {
   const bits = bitsStored > 0 && bitsStored < 16 ? bitsStored : 16;
+  if (signed && bits === 16 && intercept === 0) return; // the stored values are the HU
   const mask = 2 ** bits - 1;
   const kernels = kernelsOf.get(out.buffer);
   // The SIMD kernels wrap or saturate within int16 lanes: exact where the intercept is an int16

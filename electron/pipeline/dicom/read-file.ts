@@ -171,7 +171,7 @@ export async function readNative16Into(path: string, header: FileHeader, span: P
   if (!same) return false;
   const signed = p.pixelRepresentation === 1;
   if (out instanceof Int16Array) {
-    if (!(signed && p.bitsStored === 16 && intercept === 0)) rescaleInt16InPlace(out, signed, p.bitsStored, intercept); // else the stored values are the HU
+    rescaleInt16InPlace(out, signed, p.bitsStored, intercept);
     return true;
   }
   const values = new Uint16Array(out.buffer, out.byteOffset, n);
